@@ -1,0 +1,85 @@
+"""Text helpers shared by ingestion and search: normalisation, tokens, stems, stop words.
+
+Everything here is pure and fast: ingestion calls it on every passage, search on every
+query. Stemming uses the Snowball algorithms through PyStemmer (C, ~0.4 µs a word).
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+LANGUAGES = ("en", "fr", "es")
+STEMMER_NAMES = {"en": "english", "fr": "french", "es": "spanish"}
+
+# Words of two letters or more; French elisions (l', d', qu') split off by the apostrophe.
+WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+STOP_WORDS = {
+    "en": set(
+        """a an and are as at be been but by for from has have in into is it its of on or
+        that the their this to was were which will with we our us they them he she his her
+        not no can may also more most such than then there these those who whom what when
+        where how all any both each other some very s""".split()
+    ),
+    "fr": set(
+        """a au aux avec ce ces cet cette dans de des du elle elles en est et eux il ils je
+        la le les leur leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas
+        pour qu que qui sa se ses son sont sur ta te tes toi ton tu un une vos votre vous
+        y d l n s c j m t ete etre sera seront ont a afin ainsi comme dont entre plus sans
+        sous tout tous toutes toute""".split()
+    ),
+    "es": set(
+        """a al algo algunas algunos ante con contra cual cuando de del desde donde durante
+        e el ella ellas ellos en entre era es esa esas ese eso esos esta estas este esto
+        estos fue fueron ha han hasta la las le les lo los mas me mi mis muy ni no nos
+        nosotros o os otra otras otro otros para pero por porque que quien se sea ser si
+        sin sobre su sus tambien te tiene u un una uno unos y ya""".split()
+    ),
+}
+ALL_STOP_WORDS = set().union(*STOP_WORDS.values())
+
+
+def strip_accents(text: str) -> str:
+    """'Coopération décentralisée' -> 'Cooperation decentralisee'."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of a text, accents kept (the stemmers expect them)."""
+    return WORD_RE.findall(text.lower())
+
+
+def word_spans(text: str):
+    """(start, end, word) for each word, for highlighting."""
+    for match in WORD_RE.finditer(text):
+        yield match.start(), match.end(), match.group().lower()
+
+
+@lru_cache(maxsize=3)
+def _stemmer(language: str):
+    return Stemmer.Stemmer(STEMMER_NAMES.get(language, "english"))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str, language: str) -> str:
+    """The accent-free Snowball stem of one lower-cased word."""
+    return strip_accents(_stemmer(language).stemWord(word))
+
+
+def is_stop_word(word: str, language: str) -> bool:
+    return strip_accents(word) in STOP_WORDS.get(language, ())
+
+
+def index_terms(text: str, language: str) -> str:
+    """The space-separated stems a passage is indexed under (stop words left out)."""
+    stop = STOP_WORDS.get(language, ())
+    return " ".join(stem(w, language) for w in words(text) if strip_accents(w) not in stop)
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,141 @@
+"""Ingestion workflow: file -> pipeline -> Document/Version/Passages -> search index.
+
+Spans several models, hence a service. Every entry point returns an IngestResult per file
+and never raises for a bad file: a batch always goes on, and nothing stored is lost (a
+failed file touches no existing row).
+"""
+
+import hashlib
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from territoria.library.models import Document, Passage, Version, Visibility
+from territoria.library.pipeline import Conversion, convert
+from territoria.search.backends import get_backend
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestResult:
+    path: str
+    id: int | None = None
+    status: str = "failed"  # created | unchanged | updated | failed
+    language: str | None = None
+    title: str | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+def ingest_bytes(name: str, data: bytes, key: str, user=None, visibility=Visibility.PUBLIC) -> IngestResult:
+    """Store one file under `key` (its identity: a path or an upload name)."""
+    result = IngestResult(path=key)
+    existing = _unchanged(key, hashlib.sha256(data).hexdigest()) if data else None
+    if existing:
+        return _describe(result, existing, "unchanged")
+    conv = convert(name, data)
+    if conv.status == "failure":
+        result.error = f"{name}: {'; '.join(conv.errors)}"
+        return result
+    try:
+        document, status = _store(conv, key, user, visibility)
+    except Exception as problem:  # the database refused: report it, keep the batch going
+        logger.exception("storing %s failed", key)
+        result.error = f"{name}: could not be stored ({type(problem).__name__}: {problem})"
+        return result
+    result.warnings = conv.errors
+    return _describe(result, document, status)
+
+
+def ingest_path(path: Path) -> IngestResult:
+    """Ingest one file from disk; its resolved path is its identity."""
+    key = str(path.resolve())
+    try:
+        size = path.stat().st_size
+        if size > settings.MAX_UPLOAD_BYTES:
+            mb = size / 1024 / 1024
+            return IngestResult(path=key, error=f"{path.name}: the file is {mb:.1f} MB, above the {settings.MAX_UPLOAD_MB} MB limit")
+        data = path.read_bytes()
+    except OSError as problem:
+        return IngestResult(path=key, error=f"{path.name}: cannot be read ({problem.strerror})")
+    return ingest_bytes(path.name, data, key)
+
+
+def expand_paths(paths) -> list[Path]:
+    """Files as given, folders walked recursively (hidden entries skipped), sorted."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                files.extend(Path(root) / n for n in sorted(names) if not n.startswith("."))
+        else:
+            files.append(path)
+    return files
+
+
+def _unchanged(key: str, sha256: str) -> Document | None:
+    """The document already holding exactly this content, if any."""
+    same_key = Document.objects.filter(key=key, current__sha256=sha256).first()
+    return same_key or Document.objects.filter(current__sha256=sha256).order_by("id").first()
+
+
+def _describe(result: IngestResult, document: Document, status: str) -> IngestResult:
+    result.id, result.status = document.pk, status
+    result.language, result.title = document.language, document.title
+    return result
+
+
+@transaction.atomic
+def _store(conv: Conversion, key: str, user, visibility) -> tuple[Document, str]:
+    document, created = Document.objects.select_for_update().get_or_create(
+        key=key, defaults={"title": conv.title[:500], "language": conv.language, "visibility": visibility}
+    )
+    previous = document.current
+    version = _new_version(conv, document, user)
+    passages = Passage.objects.bulk_create(_passages(conv, version))
+    backend = get_backend()
+    if previous is not None:
+        backend.unindex_version(previous.pk)
+    backend.index(passages, document)
+    document.current = version
+    document.title, document.language = conv.title[:500], conv.language
+    document.doc_type, document.year = conv.doc_type, conv.year
+    document.save()
+    return document, "created" if created else "updated"
+
+
+def _new_version(conv: Conversion, document: Document, user) -> Version:
+    number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = Version(
+        document=document, number=number, sha256=conv.sha256, original_name=conv.name[:255],
+        format=conv.format, size=len(conv.data), pages=conv.pages, text_chars=conv.text_chars,
+        status=conv.status, errors=conv.errors, timings={k: round(v, 6) for k, v in conv.timings.items()},
+        uploaded_by=user,
+    )
+    version.file.save(f"{conv.sha256[:16]}/{Path(conv.name).name}", ContentFile(conv.data), save=False)
+    version.save()
+    return version
+
+
+def _passages(conv: Conversion, version: Version):
+    for order, block in enumerate(conv.blocks):
+        yield Passage(
+            version=version, document_id=version.document_id, order=order, kind=block.kind,
+            level=min(block.level, 20), number=block.number, section=block.section,
+            section_title=block.section_title[:500], page=block.page, language=block.language,
+            text=block.text,
+        )

@@ -1,0 +1,23 @@
+"""territoria reindex: rebuild the search index from the stored passages."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from territoria.library.models import Document, Passage
+from territoria.search.backends import get_backend
+
+
+class Command(BaseCommand):
+    help = "Rebuild the search index of the current versions."
+
+    def handle(self, *args, **options):
+        backend = get_backend()
+        with transaction.atomic():
+            backend.clear()
+            versions = Document.objects.exclude(current=None).values_list("current_id", flat=True)
+            count = 0
+            for version_id in versions:
+                passages = list(Passage.objects.filter(version_id=version_id).only("id", "text", "language"))
+                backend.index(passages)
+                count += len(passages)
+        self.stdout.write(f"indexed {count} passages ({backend.name})")

@@ -1,0 +1,29 @@
+"""Create the search index table of the database in use (FTS5 or tsvector + GIN)."""
+
+from django.db import migrations
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        from territoria.search.backends.sqlite import CREATE
+
+        schema_editor.execute(CREATE)
+    elif schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        schema_editor.execute(
+            "CREATE TABLE IF NOT EXISTS search_pg ("
+            "passage_id bigint PRIMARY KEY REFERENCES library_passage(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
+            "vector tsvector NOT NULL)"
+        )
+        schema_editor.execute("CREATE INDEX IF NOT EXISTS search_pg_vector ON search_pg USING gin (vector)")
+
+
+def drop(apps, schema_editor):
+    table = {"sqlite": "search_fts", "postgresql": "search_pg"}.get(schema_editor.connection.vendor)
+    if table:
+        schema_editor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("library", "0001_initial")]
+    operations = [migrations.RunPython(create, drop)]

@@ -1,0 +1,1 @@
+# The search index lives in backend-specific tables created by migrations (see backends/).
