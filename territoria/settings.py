@@ -133,7 +133,7 @@ TIME_ZONE = env_str("TERRITORIA_TIME_ZONE", "UTC")
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = os.environ.get("TERRITORIA_STATIC_ROOT") or None  # only for collectstatic; WhiteNoise serves from the apps
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {

@@ -60,9 +60,9 @@ def ingest_bytes(name: str, data: bytes, key: str, user=None, visibility=Visibil
     return _describe(result, document, status)
 
 
-def ingest_path(path: Path) -> IngestResult:
-    """Ingest one file from disk; its resolved path is its identity."""
-    key = str(path.resolve())
+def ingest_path(path: Path, key: str | None = None) -> IngestResult:
+    """Ingest one file from disk; its identity is `key`, by default its resolved path."""
+    key = key or str(path.resolve())
     try:
         size = path.stat().st_size
         if size > settings.MAX_UPLOAD_BYTES:

@@ -25,9 +25,15 @@ DOC_TYPE_PATTERNS = [
 
 def heading_number(block) -> tuple[str, str] | None:
     """('2.2.2.4', 'Finances') when the block is a numbered heading."""
-    if block.kind not in ("heading", "paragraph") or len(block.text) > MAX_NUMBERED_HEADING:
+    if block.kind not in ("heading", "paragraph"):
         return None
-    match = NUMBERED_RE.match(block.text)
+    return numbered_heading(block.text)
+
+
+def numbered_heading(text: str) -> tuple[str, str] | None:
+    if len(text) > MAX_NUMBERED_HEADING:
+        return None
+    match = NUMBERED_RE.match(text)
     if not match:
         return None
     number, dot, title = match.groups()

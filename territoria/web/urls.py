@@ -1,3 +1,29 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-urlpatterns = []
+from territoria.web import api, views
+
+library_patterns = [
+    path("", views.library, name="index"),
+    path("documents/<int:pk>/", views.document, name="document"),
+    path("documents/<int:pk>/versions/<int:number>/download", views.download, name="download"),
+    path("search/", views.search, name="search"),
+    path("upload/", views.upload, name="upload"),
+]
+
+api_patterns = [
+    path("", api.index, name="index"),
+    path("openapi.json", api.openapi, name="openapi"),
+    path("documents/", views.library, {"format": "json"}, name="documents"),
+    path("documents/<int:pk>/", views.document, {"format": "json"}, name="document"),
+    path("search/", views.search, {"format": "json"}, name="search"),
+    path("upload/", views.upload, {"format": "json"}, name="upload"),
+]
+
+urlpatterns = [
+    path("", include((library_patterns, "library"))),
+    path("api/", include((api_patterns, "api"))),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -7,6 +7,8 @@ is reduced to its text.
 
 import re
 
+from territoria.library.structure import numbered_heading
+
 BULLET_RE = re.compile(r"^(\s*)(?:[-*•–◦▪]|\d{1,3}[)])\s+(.*)$")
 HASH_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 TABLE_SEPARATOR_RE = re.compile(r"^\|?[\s:|-]*-[\s:|-]*\|?$")
@@ -53,6 +55,8 @@ def parse_lines(lines, make_block, page=None, wrapped=False):
         line = raw.rstrip()
         stripped = line.strip()
         special = _special_line(line, stripped, make_block, page)
+        if special is None and wrapped and numbered_heading(stripped):
+            special = make_block("heading", clean_inline(stripped), 0, page)
         if special is not None or not stripped or (wrapped and open_lines and _ends_paragraph(open_lines[-1])):
             block = close()
             if block:

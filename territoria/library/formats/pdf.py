@@ -4,6 +4,8 @@ Pages without a text layer are reported; a PDF with no text at all is refused wi
 message saying it needs OCR, which Territoria does not do.
 """
 
+import re
+
 import pypdfium2 as pdfium
 
 from territoria.library.formats.lines import parse_lines
@@ -12,6 +14,8 @@ NAME = "pdf"
 EXTENSIONS = (".pdf",)
 MIME_TYPES = ("application/pdf",)
 MAX_PAGES = 2000
+# Running page numbers: "3", "- 3 -", "– 3 –", "Page 3", "page 3 of 9", "3 / 9".
+PAGE_NUMBER_RE = re.compile(r"^\s*(?:[-–—]\s*)?(?:(?:page|p\.|página)\s*)?\d{1,4}(?:\s*(?:/|of|sur|de)\s*\d{1,4})?(?:\s*[-–—])?\s*$", re.I)
 
 
 def sniff(data: bytes) -> str | None:
@@ -51,6 +55,7 @@ def _read_pages(document, conv, Block) -> list[int]:
             empty.append(index + 1)
             continue
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        lines = [line for line in lines if not PAGE_NUMBER_RE.match(line)]
         conv.blocks.extend(parse_lines(lines, Block, page=index + 1, wrapped=True))
     if len(document) > MAX_PAGES:
         conv.warn(f"only the first {MAX_PAGES} of {len(document)} pages were read")

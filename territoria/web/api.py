@@ -1,0 +1,97 @@
+"""The JSON API: the same views as the pages (format=json), described in OpenAPI 3.1.
+
+tests/test_api.py checks that every route under /api/ is described here and that each
+described GET answers with the documented top-level fields.
+"""
+
+from django.http import JsonResponse
+from django.urls import reverse
+
+from territoria import __version__
+
+
+def _list_param(name: str, description: str, item: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "array", "items": item}, "style": "form", "explode": True}
+
+
+LANGUAGE = {"type": "string", "enum": ["en", "fr", "es"]}
+DOC_TYPE = {"type": "string", "enum": ["workplan", "agenda", "news", "call", "report", "policy", "other"]}
+FILTERS = [
+    _list_param("language", "Document language", LANGUAGE),
+    _list_param("type", "Document type", DOC_TYPE),
+    _list_param("year", "Year of the document", {"type": "integer"}),
+]
+PAGE = {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}}
+
+DOCUMENT = {
+    "type": "object",
+    "required": ["id", "path", "title", "language", "type", "sha256"],
+    "properties": {
+        "id": {"type": "integer"}, "path": {"type": "string"}, "title": {"type": "string"},
+        "language": LANGUAGE, "type": DOC_TYPE, "year": {"type": ["integer", "null"]},
+        "sha256": {"type": "string"}, "format": {"type": "string"}, "version": {"type": "integer"},
+        "pages": {"type": ["integer", "null"]}, "size": {"type": "integer"},
+        "visibility": {"type": "string", "enum": ["public", "members"]}, "updated_at": {"type": "string", "format": "date-time"},
+    },
+}
+PASSAGE = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "order": {"type": "integer"}, "kind": {"type": "string", "enum": ["heading", "paragraph", "list_item", "table_row"]},
+        "level": {"type": "integer"}, "number": {"type": "string"}, "section": {"type": "string"},
+        "section_title": {"type": "string"}, "page": {"type": ["integer", "null"]}, "language": LANGUAGE, "text": {"type": "string"},
+    },
+}
+HIT = {
+    "type": "object",
+    "required": ["document_id", "title", "path", "language", "section", "snippet", "score"],
+    "properties": {
+        "document_id": {"type": "integer"}, "title": {"type": "string"}, "path": {"type": "string"},
+        "language": LANGUAGE, "section": {"type": "string"}, "snippet": {"type": "string"},
+        "snippet_html": {"type": "string", "description": "escaped HTML with <mark> around matches"},
+        "score": {"type": "number"}, "passage_id": {"type": "integer"}, "page": {"type": ["integer", "null"]},
+    },
+}
+INGEST_RESULT = {
+    "type": "object",
+    "properties": {
+        "path": {"type": "string"}, "id": {"type": ["integer", "null"]},
+        "status": {"type": "string", "enum": ["created", "unchanged", "updated", "failed"]},
+        "language": {"type": ["string", "null"]}, "title": {"type": ["string", "null"]},
+        "error": {"type": ["string", "null"]}, "warnings": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
+def _ok(schema: dict) -> dict:
+    return {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}}
+
+
+def spec() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Territoria API", "version": __version__,
+                 "description": "Every page of Territoria has a JSON twin; these are they. "
+                                "Signed-in sessions see members-only documents; writing needs an editor session and a CSRF token."},
+        "paths": {
+            "/api/documents/": {"get": {"summary": "The library: documents, filtered", "parameters": FILTERS + [PAGE, {"name": "title", "in": "query", "schema": {"type": "string"}}],
+                                        "responses": _ok({"type": "object", "required": ["count", "documents"], "properties": {"count": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"}, "documents": {"type": "array", "items": DOCUMENT}}})}},
+            "/api/documents/{id}/": {"get": {"summary": "One document with its outline, passages and versions",
+                                             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                                             "responses": {**_ok({"allOf": [DOCUMENT, {"type": "object", "required": ["passages", "outline", "versions"], "properties": {"passages": {"type": "array", "items": PASSAGE}, "outline": {"type": "array", "items": PASSAGE}, "versions": {"type": "array", "items": {"type": "object"}}}}]}), "404": {"description": "No such document, or not visible to you"}}}},
+            "/api/search/": {"get": {"summary": "Search passages across French, English and Spanish",
+                                     "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}] + FILTERS + [PAGE],
+                                     "responses": _ok({"type": "object", "required": ["query", "total", "hits", "facets"], "properties": {"query": {"type": "string"}, "total": {"type": "integer"}, "concepts": {"type": "array", "items": {"type": "string"}}, "facets": {"type": "object"}, "hits": {"type": "array", "items": HIT}}})}},
+            "/api/upload/": {"post": {"summary": "Ingest files (editors)", "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}, "visibility": {"type": "string", "enum": ["public", "members"]}}}}}},
+                                      "responses": {**_ok({"type": "object", "properties": {"documents": {"type": "array", "items": INGEST_RESULT}}}), "302": {"description": "Not signed in"}, "403": {"description": "Not an editor, or CSRF token missing"}}}},
+        },
+    }
+
+
+def openapi(request):
+    return JsonResponse(spec(), json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def index(request):
+    return JsonResponse({"openapi": reverse("api:openapi"), "endpoints": sorted(spec()["paths"])})

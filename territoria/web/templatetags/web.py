@@ -1,0 +1,28 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters replaced (pagination, format)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    if "page" not in changes:
+        query.pop("page", None)
+    return query.urlencode()
+
+
+@register.simple_tag
+def facet_options(choices, chosen, counts=None):
+    """[(value, label, count)] for a facet fieldset; counts None when unknown."""
+    counts = counts or {}
+    return [(value, label, counts.get(value) if counts else None) for value, label in choices]
+
+
+@register.simple_tag
+def search_facet(counts, labels=None):
+    """Search facets: [(value, label, count)] from the backend's counts."""
+    labels = labels or {}
+    return [(value, labels.get(value, value), count) for value, count in counts.items()]
