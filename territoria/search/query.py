@@ -53,10 +53,24 @@ class Query:
 
 def parse(text: str, expand: bool = True) -> Query:
     """Quoted phrases stay phrases; other words are matched against the vocabulary."""
-    groups = [Group(m, [Alternative(tuple(words(m)))]) for m in PHRASE_RE.findall(text) if words(m)]
+    from territoria.search.vocabulary import content_words
+
+    phrases = [(m, content_words(m, None)) for m in PHRASE_RE.findall(text)]
+    groups = [Group(m, [Alternative(w)]) for m, w in phrases if w]
     rest = [w for w in words(PHRASE_RE.sub(" ", text))][:MAX_QUERY_WORDS]
     groups.extend(_expand(rest) if expand else _plain(rest))
     return Query(text, groups)
+
+
+def _expand_parts(tokens: list[str], vocab) -> list[Group]:
+    groups = []
+    for token in tokens:
+        concept = vocab.lookup([token])
+        if concept:
+            groups.append(Group(token, concept.alternatives(), concept.id))
+        else:
+            groups.extend(_plain([token]))
+    return groups
 
 
 def _plain(tokens: list[str]) -> list[Group]:
@@ -64,13 +78,19 @@ def _plain(tokens: list[str]) -> list[Group]:
 
 
 def _expand(tokens: list[str]) -> list[Group]:
-    """Greedy longest match of vocabulary phrases; unknown words stand for themselves."""
+    """Greedy longest match of vocabulary phrases; unknown words stand for themselves.
+
+    A phrase concept also brings the concepts of its parts ("gender knowledge hub" ->
+    gender, knowledge, hub), so a passage that words it differently still matches.
+    """
     groups, i = [], 0
     vocab = vocabulary()
     while i < len(tokens):
         concept, length = vocab.longest_match(tokens, i)
         if concept:
             groups.append(Group(" ".join(tokens[i : i + length]), concept.alternatives(), concept.id))
+            if length > 1:
+                groups.extend(_expand_parts(tokens[i : i + length], vocab))
             i += length
             continue
         groups.extend(_plain(tokens[i : i + 1]))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from territoria.core.text import LANGUAGES, stem, strip_accents, words
+from territoria.core.text import LANGUAGES, STOP_WORDS, stem, strip_accents, words
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.tsv"
 MAX_PHRASE = 6
@@ -24,9 +24,15 @@ class Concept:
         from territoria.search.query import Alternative
 
         found = dict.fromkeys(
-            Alternative(tuple(words(term)), language) for language, terms in self.terms.items() for term in terms
+            Alternative(content_words(term, language), language) for language, terms in self.terms.items() for term in terms
         )
         return [a for a in found if a.words]
+
+
+def content_words(text: str, language: str | None) -> tuple[str, ...]:
+    """Words without stop words, as the index holds them (phrases then match)."""
+    stop = STOP_WORDS[language] if language else set().union(*STOP_WORDS.values())
+    return tuple(w for w in words(text) if strip_accents(w) not in stop)
 
 
 class Vocabulary:

@@ -64,10 +64,10 @@ class Backend:
 
 
 def compile_tsquery(query) -> str:
-    """'(a | b <-> c) | (d)': words are accent-free alphanumerics, safe in to_tsquery."""
+    """'((a) | (b & c)) | ((d))': a phrase needs all its words; words are accent-free alphanumerics, safe in to_tsquery."""
     groups = []
     for group in query.groups:
-        alternatives = dict.fromkeys(strip_accents(" <-> ".join(a.words)) for a in group.alternatives if a.words)
+        alternatives = dict.fromkeys(strip_accents(" & ".join(a.words)) for a in group.alternatives if a.words)
         if alternatives:
             groups.append("(" + " | ".join(f"({a})" for a in alternatives) + ")")
     return " | ".join(groups)

@@ -60,9 +60,11 @@ def _stems(alternative) -> set[str]:
 
 
 def compile_match(query) -> str:
-    """Groups OR-ed together, each group the OR of its alternatives as FTS5 phrases."""
+    """Every alternative of every group OR-ed; a several-word alternative as a NEAR group."""
     terms: list[str] = []
     for group in query.groups:
         for alternative in group.alternatives:
-            terms.extend(f'"{s}"' for s in _stems(alternative) if s)
-    return " OR ".join(dict.fromkeys(terms))
+            for stems in _stems(alternative):
+                quoted = " ".join(f'"{s}"' for s in stems.split())
+                terms.append(quoted if " " not in stems else f"NEAR({quoted}, {len(stems.split()) + 2})")
+    return " OR ".join(dict.fromkeys(t for t in terms if t))

@@ -1,0 +1,432 @@
+"""Ingestion throughput and search latency of Territoria, beside a bare full-text engine.
+
+    .venv/bin/python benchmarks/ingest_search.py [--backend sqlite|postgres|both]
+        [--documents 1000] [--passages 100000] [--queries 200]
+
+Prints figures only (no assertions). Each backend runs in its own process on a throw-away
+database: a temporary TERRITORIA_DATA_DIR (SQLite) or a freshly created PostgreSQL
+database. All data is synthetic and deterministic (random.Random(42)).
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+
+PG_ADMIN_URL = os.environ.get("TERRITORIA_BENCH_PG", "postgresql://127.0.0.1/postgres")
+PG_BENCH_DB = "territoria_bench"
+MB = 1_000_000
+BATCH = 5_000
+FILLER_PER_DOC = 250
+WORD_RE = re.compile(r"[^\W_]+")
+
+# The field's vocabulary, per language: subjects | verbs | objects | tails | headings | agenda | titles.
+V = {
+    "fr": """Les collectivités territoriales|La coopération décentralisée|Les gouvernements locaux et régionaux|L'association nationale des communes|Le réseau des villes intermédiaires|La municipalité de {city}|Le conseil régional|Les élues locales|Le secrétariat mondial|Le groupe de travail sur la finance locale
+renforcent|soutiennent|contribuent à|mettent en œuvre|évaluent|financent|accompagnent|promeuvent|documentent|coordonnent
+la localisation des Objectifs de développement durable|l'égalité de genre dans les conseils municipaux|la finance locale et l'accès à l'emprunt|l'adaptation au changement climatique|la transition énergétique des territoires|le plan de travail annuel|l'agenda d'apprentissage|la participation citoyenne|les services publics de base|la gouvernance multiniveau|le renforcement des capacités des élus|la gestion des déchets|l'accès à l'eau potable|la mobilité urbaine durable|l'accueil des migrants|la décentralisation fiscale|le budget participatif|la résilience face aux catastrophes
+dans le cadre du programme {year}|avec l'appui des partenaires techniques|lors de la réunion annuelle de {city}|selon le rapport de suivi {year}|en lien avec l'Agenda 2030|aux niveaux national et régional|malgré des ressources fiscales limitées|pour {n} % des budgets municipaux|dans les villes intermédiaires|grâce à l'échange entre pairs
+Contexte et justification|Objectifs spécifiques|Résultats attendus|Méthodologie|Budget prévisionnel|Suivi et évaluation|Partenaires|Calendrier des activités|Leçons apprises|Recommandations
+Ouverture officielle|Pause café|Table ronde sur la finance locale|Présentation du rapport annuel|Atelier sur l'égalité de genre|Déjeuner|Session plénière|Clôture et prochaines étapes
+Rapport annuel|Plan de travail|Ordre du jour de la réunion|Note d'orientation|Appel à candidatures|Compte-rendu de l'atelier""",
+    "en": """Local and regional governments|Decentralised cooperation|The national association of municipalities|The network of intermediary cities|The city of {city}|The regional council|Women mayors|The world secretariat|The local finance working group|Peer learning exchanges
+strengthen|support|contribute to|implement|assess|finance|promote|document|coordinate|monitor
+the localisation of the Sustainable Development Goals|gender equality in municipal councils|local finance and access to borrowing|adaptation to climate change|the energy transition of territories|the annual work plan|the learning agenda|citizen participation|basic public services|multilevel governance|capacity building for elected officials|solid waste management|access to drinking water|sustainable urban mobility|the inclusion of migrants|fiscal decentralisation|participatory budgeting|disaster risk resilience
+under the {year} programme|with the support of technical partners|at the annual meeting in {city}|according to the {year} monitoring report|in line with the 2030 Agenda|at national and regional level|despite limited fiscal resources|for {n}% of municipal budgets|in intermediary cities|through peer-to-peer exchange
+Background and rationale|Specific objectives|Expected results|Methodology|Indicative budget|Monitoring and evaluation|Partners|Timeline of activities|Lessons learned|Recommendations
+Official opening|Coffee break|Panel on local finance|Presentation of the annual report|Workshop on gender equality|Lunch|Plenary session|Closing and next steps
+Annual report|Work plan|Meeting agenda|Policy paper|Call for applications|Workshop report""",
+    "es": """Los gobiernos locales y regionales|La cooperación descentralizada|La asociación nacional de municipios|La red de ciudades intermedias|El municipio de {city}|El consejo regional|Las alcaldesas|El secretariado mundial|El grupo de trabajo sobre finanzas locales|Los intercambios entre pares
+fortalecen|apoyan|contribuyen a|implementan|evalúan|financian|promueven|documentan|coordinan|monitorean
+la localización de los Objetivos de Desarrollo Sostenible|la igualdad de género en los concejos municipales|las finanzas locales y el acceso al crédito|la adaptación al cambio climático|la transición energética de los territorios|el plan de trabajo anual|la agenda de aprendizaje|la participación ciudadana|los servicios públicos básicos|la gobernanza multinivel|el fortalecimiento de capacidades de los electos|la gestión de residuos sólidos|el acceso al agua potable|la movilidad urbana sostenible|la inclusión de las personas migrantes|la descentralización fiscal|el presupuesto participativo|la resiliencia ante desastres
+en el marco del programa {year}|con el apoyo de los socios técnicos|durante la reunión anual de {city}|según el informe de seguimiento {year}|en línea con la Agenda 2030|a nivel nacional y regional|a pesar de recursos fiscales limitados|para el {n} % de los presupuestos municipales|en las ciudades intermedias|mediante el intercambio entre pares
+Contexto y justificación|Objetivos específicos|Resultados esperados|Metodología|Presupuesto indicativo|Seguimiento y evaluación|Socios|Calendario de actividades|Lecciones aprendidas|Recomendaciones
+Apertura oficial|Pausa café|Panel sobre finanzas locales|Presentación del informe anual|Taller sobre igualdad de género|Almuerzo|Sesión plenaria|Clausura y próximos pasos
+Informe anual|Plan de trabajo|Orden del día de la reunión|Documento de orientación|Convocatoria|Informe del taller""",
+}
+SLOTS = ("subjects", "verbs", "objects", "tails", "headings", "agenda", "titles")
+VOCAB = {lang: dict(zip(SLOTS, (line.split("|") for line in text.splitlines()))) for lang, text in V.items()}
+CITIES = "Dakar Lyon Medellín Rabat Quito Montréal Barcelona Durban Bogotá Tunis Abidjan Cotonou Montevideo Bilbao Kigali Nantes Ouagadougou Valparaíso Yaoundé Strasbourg".split()
+LANGS, LANG_WEIGHTS = ("fr", "en", "es"), (0.45, 0.35, 0.20)
+QUERIES = [
+    "annual meeting", "igualdad de género", "coopération décentralisée", "local finance", "learning agenda",
+    "réunion annuelle", "changement climatique", "climate adaptation", "finanzas locales", "gobiernos locales",
+    "gender equality", "plan de travail", "work plan 2024", "cooperación descentralizada", "participation citoyenne",
+    "citizen participation", "eau potable", "agua potable", "mobilité urbaine", "Dakar", "Medellín",
+    "transition énergétique", "multilevel governance", "gouvernance multiniveau", "presupuesto participativo",
+    "capacity building", "renforcement des capacités", "migrants", "Sustainable Development Goals", "budget",
+]
+
+
+# ---------------------------------------------------------------- synthetic data
+def sentence(rng, lang):
+    v, zipf = VOCAB[lang], [1 / (i + 1) for i in range(len(VOCAB[lang]["objects"]))]
+    parts = [rng.choice(v["subjects"]), rng.choice(v["verbs"]), rng.choices(v["objects"], zipf)[0], rng.choice(v["tails"])]
+    text = " ".join(parts).format(city=rng.choice(CITIES), year=rng.randint(2015, 2026), n=rng.randint(2, 60))
+    return text + "."
+
+
+def paragraph(rng, lang, sentences=(2, 6)):
+    other = rng.choice(LANGS) if rng.random() < 0.1 else lang  # some passages quote another language
+    return " ".join(sentence(rng, other) for _ in range(rng.randint(*sentences)))
+
+
+def agenda_table(rng, lang):
+    rows, hour = ["| Heure / Time | Session |", "|---|---|"], 9
+    for _ in range(rng.randint(4, 8)):
+        start, hour = hour, hour + 1
+        rows.append(f"| {start:02d}h00-{start:02d}h45 | {rng.choice(VOCAB[lang]['agenda'])} – {rng.choice(CITIES)} |")
+    return "\n".join(rows)
+
+
+def make_document(rng, i) -> tuple[str, bytes]:
+    lang = rng.choices(LANGS, LANG_WEIGHTS)[0]
+    v, target = VOCAB[lang], rng.randint(5_000, 48_000)
+    parts, numbers = [f"# {rng.choice(v['titles'])} {rng.randint(2015, 2026)} – {rng.choice(CITIES)}"], [0, 0, 0]
+    while sum(len(p) for p in parts) < target:
+        roll = rng.random()
+        if roll < 0.15:
+            level = rng.choice((1, 2, 3) if numbers[0] else (1,))
+            numbers[level - 1] += 1
+            numbers[level:] = [0] * (3 - level)
+            number = ".".join(str(max(n, 1)) for n in numbers[:level]) + ("." if level == 1 else "")
+            parts.append(f"{number} {rng.choice(v['headings'])}")
+        elif roll < 0.25:
+            parts.append("\n".join(f"- {sentence(rng, lang)}" for _ in range(rng.randint(3, 6))))
+        elif roll < 0.30:
+            parts.append(agenda_table(rng, lang))
+        else:
+            parts.append(paragraph(rng, lang))
+    return f"doc{i:04d}.md", "\n\n".join(parts).encode()
+
+
+def filler_passage(rng) -> tuple[str, str, str]:
+    lang, roll = rng.choices(LANGS, LANG_WEIGHTS)[0], rng.random()
+    if roll < 0.1:
+        return lang, "heading", rng.choice(VOCAB[lang]["headings"])
+    if roll < 0.3:
+        return lang, "list_item", sentence(rng, lang)
+    return lang, "paragraph", paragraph(rng, lang, (1, 4))
+
+
+def make_queries(n) -> list[str]:
+    rng = random.Random(7)
+    pool = sorted({w for lang in LANGS for o in VOCAB[lang]["objects"] for w in WORD_RE.findall(o) if len(w) > 4})
+    generated = [" ".join(rng.sample(pool, rng.randint(1, 4))) for _ in range(max(0, n - len(QUERIES)))]
+    return (QUERIES + generated)[:n]
+
+
+# ---------------------------------------------------------------- machine and setup
+def machine() -> dict:
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    ram = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal"))
+    return {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "cpu": cpu, "cores": os.cpu_count(),
+            "ram_gb": round(ram / 1024 / 1024, 1), "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+            "postgresql": pg_version()}
+
+
+def pg_version() -> str:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3) as conn:
+            return conn.execute("SHOW server_version").fetchone()[0]
+    except Exception as problem:
+        return f"unavailable ({type(problem).__name__})"
+
+
+def pg_bench_url() -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
+
+
+def pg_recreate(drop_only=False) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+        if not drop_only:
+            conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+
+
+def setup_django(backend: str, data_dir: str) -> None:
+    os.environ["TERRITORIA_DATA_DIR"] = data_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "territoria.settings"
+    os.environ.pop("TERRITORIA_DATABASE_URL", None)
+    if backend == "postgres":
+        pg_recreate()
+        os.environ["TERRITORIA_DATABASE_URL"] = pg_bench_url()
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+# ---------------------------------------------------------------- bare engines
+class BareSQLite:
+    def __init__(self, path):
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+        self.db.execute("CREATE VIRTUAL TABLE bare USING fts5(text, tokenize='unicode61 remove_diacritics 2')")
+
+    def insert(self, texts):
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT INTO bare(text) VALUES (?)", ((t,) for t in texts))
+
+    def search(self, words):
+        match = " OR ".join(f'"{w}"' for w in words)
+        hits = self.db.execute("SELECT rowid, text FROM bare WHERE bare MATCH ? ORDER BY bm25(bare) LIMIT 20", [match]).fetchall()
+        return hits, self.db.execute("SELECT count(*) FROM bare WHERE bare MATCH ?", [match]).fetchone()[0]
+
+
+class BarePostgres:
+    def __init__(self, url):
+        import psycopg
+
+        self.db = psycopg.connect(url, autocommit=True)
+        self.db.execute("CREATE TABLE bare (id bigserial PRIMARY KEY, text text NOT NULL, "
+                        "tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED)")
+        self.db.execute("CREATE INDEX bare_tsv ON bare USING gin (tsv)")
+
+    def insert(self, texts):
+        with self.db.transaction(), self.db.cursor() as cursor:
+            cursor.executemany("INSERT INTO bare(text) VALUES (%s)", [(t,) for t in texts])
+
+    def search(self, words):
+        q = " | ".join(words)
+        hits = self.db.execute("SELECT id, text, ts_rank(tsv, q) AS r FROM bare, to_tsquery('simple', %s) q "
+                               "WHERE tsv @@ q ORDER BY r DESC LIMIT 20", [q]).fetchall()
+        return hits, self.db.execute("SELECT count(*) FROM bare WHERE tsv @@ to_tsquery('simple', %s)", [q]).fetchone()[0]
+
+
+# ---------------------------------------------------------------- measurements
+def measure_convert(docs) -> tuple[dict, list[list[str]]]:
+    from territoria.library.pipeline import convert
+
+    stages, texts, chars, failed = {}, [], 0, 0
+    started = time.perf_counter()
+    for name, data in docs:
+        conv = convert(name, data)
+        for stage, seconds in conv.timings.items():
+            stages[stage] = stages.get(stage, 0.0) + seconds
+        texts.append([b.text for b in conv.blocks])
+        chars, failed = chars + conv.text_chars, failed + (conv.status == "failure")
+    return {"seconds": time.perf_counter() - started, "stages": stages, "text_chars": chars, "failed": failed}, texts
+
+
+def measure_ingest(docs) -> dict:
+    from territoria.library.models import Version
+    from territoria.library.services import ingest_bytes
+
+    started = time.perf_counter()
+    failed = sum(ingest_bytes(name, data, f"bench/{name}").failed for name, data in docs)
+    seconds, stages = time.perf_counter() - started, {}
+    for timings in Version.objects.filter(document__key__in=[f"bench/{n}" for n, _ in docs]).values_list("timings", flat=True):
+        for stage, s in timings.items():
+            stages[stage] = stages.get(stage, 0.0) + s
+    return {"seconds": seconds, "stages": stages, "store_seconds": seconds - sum(stages.values()), "failed": failed}
+
+
+def measure_bare_ingest(bare, texts) -> float:
+    started = time.perf_counter()
+    for doc_texts in texts:  # one transaction per document, as Territoria does
+        bare.insert(doc_texts)
+    return time.perf_counter() - started
+
+
+def top_up(target: int, rng) -> tuple[list[str], float]:
+    """Add synthetic passages (bypassing the pipeline) until the index holds `target`."""
+    from django.db import transaction
+
+    from territoria.library.models import Document, Passage, Version
+    from territoria.search.backends import get_backend
+
+    need = target - Passage.objects.count()
+    if need <= 0:
+        return [], 0.0
+    rows = [filler_passage(rng) for _ in range(need)]
+    started, backend = time.perf_counter(), get_backend()
+    n_docs = math.ceil(need / FILLER_PER_DOC)
+    docs = Document.objects.bulk_create(Document(key=f"bench/filler{i:05d}", title=f"Filler {i}", language=rows[i * FILLER_PER_DOC][0],
+                                                 doc_type="report", year=2015 + i % 12) for i in range(n_docs))
+    versions = Version.objects.bulk_create(Version(document=d, number=1, sha256=f"{i:064x}", file=f"bench/filler{i}.txt",
+                                                   original_name=f"filler{i}.txt", format="text", size=0, status="success")
+                                           for i, d in enumerate(docs))
+    for document, version in zip(docs, versions):
+        document.current = version
+    Document.objects.bulk_update(docs, ["current"], batch_size=BATCH)
+    for start in range(0, need, BATCH):
+        with transaction.atomic():
+            passages = Passage.objects.bulk_create(
+                Passage(version=versions[j // FILLER_PER_DOC], document=docs[j // FILLER_PER_DOC], order=j % FILLER_PER_DOC,
+                        kind=rows[j][1], language=rows[j][0], text=rows[j][2]) for j in range(start, min(start + BATCH, need)))
+            backend.index(passages)
+    return [text for _, _, text in rows], time.perf_counter() - started
+
+
+def analyse(vendor: str) -> None:
+    from django.db import connection
+
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def bare_words(query: str) -> list[str]:
+    from territoria.core.text import ALL_STOP_WORDS, strip_accents
+
+    found = [w for w in WORD_RE.findall(query.lower()) if strip_accents(w) not in ALL_STOP_WORDS]
+    return list(dict.fromkeys(found)) or ["_none_"]
+
+
+def latencies(run, queries) -> tuple[list[float], float]:
+    for query in make_queries(len(QUERIES) + 10)[-10:]:  # warm-up: 10 queries outside the timed set
+        run(query)
+    times, totals = [], 0
+    for query in queries:
+        started = time.perf_counter()
+        totals += run(query)
+        times.append((time.perf_counter() - started) * 1000)
+    return times, totals / len(queries)
+
+
+def percentiles(times) -> dict:
+    ordered = sorted(times)
+    rank = lambda p: ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
+    return {"p50": rank(50), "p95": rank(95), "p99": rank(99), "max": ordered[-1], "mean": sum(ordered) / len(ordered)}
+
+
+# ---------------------------------------------------------------- one backend
+def run_backend(args) -> dict:
+    rng = random.Random(42)
+    docs = [make_document(rng, i) for i in range(args.documents)]
+    warmup = make_document(rng, 99_999)
+    in_bytes = sum(len(d) for _, d in docs)
+    with tempfile.TemporaryDirectory(prefix="territoria-bench-") as tmp:
+        setup_django(args.backend, tmp)
+        try:
+            return measure_all(args, rng, docs, warmup, in_bytes, tmp)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            if args.backend == "postgres":
+                pg_recreate(drop_only=True)
+
+
+def measure_all(args, rng, docs, warmup, in_bytes, tmp) -> dict:
+    from django.db import connection
+
+    from territoria.library.models import Passage
+    from territoria.library.services import ingest_bytes
+    from territoria.search.backends import Filters
+    from territoria.search.engine import search
+
+    ingest_bytes(warmup[0], warmup[1], "bench/warmup")  # pays the language-model load (~1 s) and connection set-up
+    print(f"[{args.backend}] {len(docs)} documents, {in_bytes / MB:.1f} MB; converting…", flush=True)
+    conv, texts = measure_convert(docs)
+    print(f"[{args.backend}] ingesting…", flush=True)
+    ingest = measure_ingest(docs)
+    bare = BareSQLite(os.path.join(tmp, "bare.sqlite3")) if connection.vendor == "sqlite" else BarePostgres(pg_bench_url())
+    bare_s = measure_bare_ingest(bare, texts)
+    print(f"[{args.backend}] topping up to {args.passages} passages…", flush=True)
+    filler, filler_s = top_up(args.passages, rng)
+    bare.insert(list(Passage.objects.filter(document__key="bench/warmup").values_list("text", flat=True)) + filler)
+    analyse(connection.vendor)
+    passages, queries = Passage.objects.count(), make_queries(args.queries)
+    print(f"[{args.backend}] {passages} passages; {len(queries)} queries…", flush=True)
+    engine_t, engine_hits = latencies(lambda q: search(q, Filters(public_only=False), 20).total, queries)
+    bare_t, bare_hits = latencies(lambda q: bare.search(bare_words(q))[1], queries)
+    return {"backend": args.backend, "documents": len(docs), "input_mb": in_bytes / MB, "text_chars": conv["text_chars"],
+            "passages": passages, "ingested_passages": sum(map(len, texts)), "convert": conv, "ingest": ingest,
+            "bare_ingest_seconds": bare_s, "filler": len(filler), "filler_seconds": filler_s, "queries": len(queries),
+            "engine": percentiles(engine_t), "bare": percentiles(bare_t), "engine_hits": engine_hits, "bare_hits": bare_hits}
+
+
+# ---------------------------------------------------------------- printing
+def report(r: dict) -> None:
+    n, mb, c, i = r["documents"], r["input_mb"], r["convert"], r["ingest"]
+    print(f"\n== {r['backend']}: ingestion of {n} documents, {mb:.1f} MB input, {r['text_chars'] / 1e6:.1f} M chars of text, "
+          f"{r['ingested_passages']} passages (warm: language model loaded on one extra document first)")
+    for label, s in (("convert() alone", c["seconds"]), ("ingest_bytes()", i["seconds"]), ("bare table insert", r["bare_ingest_seconds"])):
+        print(f"  {label:<18} {s:8.2f} s  {n / s:8.1f} docs/s  {mb / s:6.2f} MB/s")
+    print(f"  ratio ingest_bytes/bare: {i['seconds'] / r['bare_ingest_seconds']:.1f}x   failures: convert {c['failed']}, ingest {i['failed']}")
+    print("  stage         convert() s   in ingest_bytes() s   ms/doc   share of ingest_bytes()")
+    for stage, s in list(i["stages"].items()) + [("store+index", i["store_seconds"])]:
+        alone = f"{c['stages'][stage]:8.2f}" if stage in c["stages"] else "       -"
+        print(f"  {stage:<12} {alone}     {s:14.2f}     {s / n * 1000:10.2f}   {s / i['seconds'] * 100:6.1f} %")
+    print("  (store+index = ingest_bytes() time minus the stage times it recorded in Version.timings)")
+    print(f"  bulk top-up: {r['filler']} passages in {r['filler_seconds']:.1f} s (bulk_create + backend.index, no pipeline)")
+    print(f"\n== {r['backend']}: search over {r['passages']} passages, {r['queries']} queries, limit 20 (ms)")
+    print("                         p50     p95     p99     max    mean   mean total hits")
+    for label, key in (("Territoria search()", "engine"), ("bare FTS", "bare")):
+        p = r[key]
+        print(f"  {label:<19} {p['p50']:7.1f} {p['p95']:7.1f} {p['p99']:7.1f} {p['max']:7.1f} {p['mean']:7.1f}   {r[key + '_hits']:.0f}")
+    print("  ratio Territoria/bare: " + "  ".join(f"{k} {r['engine'][k] / r['bare'][k]:.1f}x" for k in ("p50", "p95", "p99")))
+
+
+def print_machine() -> None:
+    m = machine()
+    print(f"Date {m['date']}; CPU {m['cpu']} ({m['cores']} cores), RAM {m['ram_gb']} GB; Python {m['python']}, "
+          f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}", flush=True)
+
+
+def summary(results: list[dict]) -> None:
+    print("\n== summary\n| backend | ingest docs/s | ingest MB/s | convert MB/s | bare MB/s | search p50 | p95 | p99 | bare p95 |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        mb, e = r["input_mb"], r["engine"]
+        print(f"| {r['backend']} | {r['documents'] / r['ingest']['seconds']:.1f} | {mb / r['ingest']['seconds']:.2f} | "
+              f"{mb / r['convert']['seconds']:.2f} | {mb / r['bare_ingest_seconds']:.2f} | {e['p50']:.1f} ms | "
+              f"{e['p95']:.1f} ms | {e['p99']:.1f} ms | {r['bare']['p95']:.1f} ms |")
+
+
+def run_children(args) -> list[dict]:
+    results = []
+    for backend in ("sqlite", "postgres"):
+        command = [sys.executable, os.path.abspath(__file__), "--backend", backend, "--child", "--documents", str(args.documents),
+                   "--passages", str(args.passages), "--queries", str(args.queries)]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as child:
+            for line in child.stdout:
+                if line.startswith("RESULT "):
+                    results.append(json.loads(line[7:]))
+                else:
+                    print(line, end="", flush=True)
+        if child.returncode:
+            print(f"[{backend}] failed with exit code {child.returncode}")
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not args.child:
+        print_machine()
+    if args.backend == "both":
+        summary(run_children(args))
+        return
+    result = run_backend(args)
+    report(result)
+    if args.child:
+        print("RESULT " + json.dumps(result), flush=True)
+    else:
+        summary([result])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""What a person clicks, in Debian's Chromium driven by Playwright, with axe-core checks.
+
+Skipped when /usr/bin/chromium is absent, unless TERRITORIA_REQUIRE_BROWSER=1 (CI sets it).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests import factories
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    if os.environ.get("TERRITORIA_REQUIRE_BROWSER"):
+        raise RuntimeError("TERRITORIA_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
+    pytest.skip("Debian's chromium is not installed", allow_module_level=True)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def assert_accessible(page):
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill("pw-" + username)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def test_an_editor_uploads_then_searches_across_languages_then_reads_the_document(page, live_server, editor, tmp_path):
+    plan = tmp_path / "plan-de-travail.pdf"
+    plan.write_bytes(factories.pdf([
+        ["Plan de travail 2024", "1. Finances locales", "La coalition de Malaga pour les finances municipales se réunira."],
+        ["2. Égalité des genres", "Le centre de connaissances sur le genre publiera dix études de cas."],
+    ]))
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 broken")
+    sign_in(page, live_server, "editor")
+    page.get_by_role("link", name="Upload").click()
+    assert_accessible(page)
+    page.get_by_label("Files").set_input_files([str(plan), str(broken)])
+    page.get_by_role("button", name="Upload").click()
+    results = page.locator("[data-upload-results] li")
+    page.wait_for_function("document.querySelectorAll('[data-upload-results] li progress[value=\"100\"]').length == 2")
+    assert "Stored" in results.nth(0).inner_text()
+    assert "broken.pdf: corrupt or unreadable PDF" in results.nth(1).inner_text()
+
+    page.get_by_role("link", name="Search").click()
+    page.get_by_label("Words, in English, French or Spanish").fill("gender knowledge hub")
+    page.get_by_role("button", name="Search").click()
+    first = page.locator(".hit").first
+    first.wait_for()
+    assert "connaissances" in first.locator("mark").all_inner_texts()
+    assert_accessible(page)
+    first.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/documents/\d+/#p\d+$"))
+    assert page.get_by_role("navigation", name="Structure").get_by_role("link").count() >= 2
+    assert page.get_by_text("Page 2", exact=True).is_visible()
+    assert_accessible(page)
+
+
+def test_pages_work_by_keyboard_at_phone_width_and_in_three_languages(page, live_server, db):
+    from territoria.library.services import ingest_bytes
+
+    ingest_bytes("note.md", "# Réunion annuelle\n\nLa réunion annuelle du CIB aura lieu à Marrakech.\n".encode(), key="note.md")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + "/")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    page.keyboard.press("Enter")
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_selector("html[lang=fr]")
+    assert page.get_by_role("heading", level=1).inner_text() == "Bibliothèque"
+    page.locator("#language-switch").select_option("es")
+    page.get_by_role("button", name="Changer").click()
+    page.wait_for_selector("html[lang=es]")
+    page.get_by_role("link", name="Réunion annuelle").click()
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_visitor_cannot_reach_the_upload_page(page, live_server, db):
+    page.goto(live_server.url + "/upload/")
+    assert "/accounts/login/" in page.url
+    assert page.get_by_role("link", name="Upload").count() == 0
