@@ -118,11 +118,12 @@ def filler_passage(rng) -> tuple[str, str, str]:
     return lang, "paragraph", paragraph(rng, lang, (1, 4))
 
 
-def make_queries(n) -> list[str]:
-    rng = random.Random(7)
+def make_queries(n, seed=7, curated=QUERIES) -> list[str]:
+    """The curated queries, then 1-4 random words of the vocabulary (deterministic)."""
+    rng = random.Random(seed)
     pool = sorted({w for lang in LANGS for o in VOCAB[lang]["objects"] for w in WORD_RE.findall(o) if len(w) > 4})
-    generated = [" ".join(rng.sample(pool, rng.randint(1, 4))) for _ in range(max(0, n - len(QUERIES)))]
-    return (QUERIES + generated)[:n]
+    generated = [" ".join(rng.sample(pool, rng.randint(1, 4))) for _ in range(max(0, n - len(curated)))]
+    return (curated + generated)[:n]
 
 
 # ---------------------------------------------------------------- machine and setup
@@ -136,10 +137,7 @@ def machine() -> dict:
 
 def pg_version() -> str:
     try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3) as conn:
-            return conn.execute("SHOW server_version").fetchone()[0]
+        return pg_admin(["SHOW server_version"])[0]
     except Exception as problem:
         return f"unavailable ({type(problem).__name__})"
 
@@ -148,13 +146,11 @@ def pg_bench_url() -> str:
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
 
 
-def pg_recreate(drop_only=False) -> None:
+def pg_admin(statements) -> list:
     import psycopg
 
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        if not drop_only:
-            conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+        return [conn.execute(sql).fetchone()[0] if sql.startswith("SHOW") else conn.execute(sql) for sql in statements]
 
 
 def setup_django(backend: str, data_dir: str) -> None:
@@ -162,7 +158,7 @@ def setup_django(backend: str, data_dir: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "territoria.settings"
     os.environ.pop("TERRITORIA_DATABASE_URL", None)
     if backend == "postgres":
-        pg_recreate()
+        pg_admin([f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)", f"CREATE DATABASE {PG_BENCH_DB}"])
         os.environ["TERRITORIA_DATABASE_URL"] = pg_bench_url()
     import django
     from django.core.management import call_command
@@ -274,23 +270,15 @@ def top_up(target: int, rng) -> tuple[list[str], float]:
     return [text for _, _, text in rows], time.perf_counter() - started
 
 
-def analyse(vendor: str) -> None:
-    from django.db import connection
-
-    if vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-
-
 def bare_words(query: str) -> list[str]:
     from territoria.core.text import ALL_STOP_WORDS, strip_accents
 
     found = [w for w in WORD_RE.findall(query.lower()) if strip_accents(w) not in ALL_STOP_WORDS]
-    return list(dict.fromkeys(found)) or ["_none_"]
+    return list(dict.fromkeys(found))
 
 
 def latencies(run, queries) -> tuple[list[float], float]:
-    for query in make_queries(len(QUERIES) + 10)[-10:]:  # warm-up: 10 queries outside the timed set
+    for query in make_queries(10, seed=8, curated=[]):  # warm-up: 10 queries outside the timed set
         run(query)
     times, totals = [], 0
     for query in queries:
@@ -321,7 +309,7 @@ def run_backend(args) -> dict:
 
             connections.close_all()
             if args.backend == "postgres":
-                pg_recreate(drop_only=True)
+                pg_admin([f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"])
 
 
 def measure_all(args, rng, docs, warmup, in_bytes, tmp) -> dict:
@@ -342,7 +330,8 @@ def measure_all(args, rng, docs, warmup, in_bytes, tmp) -> dict:
     print(f"[{args.backend}] topping up to {args.passages} passages…", flush=True)
     filler, filler_s = top_up(args.passages, rng)
     bare.insert(list(Passage.objects.filter(document__key="bench/warmup").values_list("text", flat=True)) + filler)
-    analyse(connection.vendor)
+    if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would give after a bulk load
+        connection.cursor().execute("VACUUM ANALYZE")
     passages, queries = Passage.objects.count(), make_queries(args.queries)
     print(f"[{args.backend}] {passages} passages; {len(queries)} queries…", flush=True)
     engine_t, engine_hits = latencies(lambda q: search(q, Filters(public_only=False), 20).total, queries)
@@ -362,7 +351,7 @@ def report(r: dict) -> None:
         print(f"  {label:<18} {s:8.2f} s  {n / s:8.1f} docs/s  {mb / s:6.2f} MB/s")
     print(f"  ratio ingest_bytes/bare: {i['seconds'] / r['bare_ingest_seconds']:.1f}x   failures: convert {c['failed']}, ingest {i['failed']}")
     print("  stage         convert() s   in ingest_bytes() s   ms/doc   share of ingest_bytes()")
-    for stage, s in list(i["stages"].items()) + [("store+index", i["store_seconds"])]:
+    for stage, s in [(k, i["stages"].get(k, 0.0)) for k in c["stages"]] + [("store+index", i["store_seconds"])]:
         alone = f"{c['stages'][stage]:8.2f}" if stage in c["stages"] else "       -"
         print(f"  {stage:<12} {alone}     {s:14.2f}     {s / n * 1000:10.2f}   {s / i['seconds'] * 100:6.1f} %")
     print("  (store+index = ingest_bytes() time minus the stage times it recorded in Version.timings)")
@@ -392,8 +381,9 @@ def summary(results: list[dict]) -> None:
 
 
 def run_children(args) -> list[dict]:
+    """One process per backend (Django settings are per process); their figures come back as JSON."""
     results = []
-    for backend in ("sqlite", "postgres"):
+    for backend in ("sqlite", "postgres") if args.backend == "both" else (args.backend,):
         command = [sys.executable, os.path.abspath(__file__), "--backend", backend, "--child", "--documents", str(args.documents),
                    "--passages", str(args.passages), "--queries", str(args.queries)]
         with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as child:
@@ -415,17 +405,13 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if not args.child:
-        print_machine()
-    if args.backend == "both":
-        summary(run_children(args))
-        return
-    result = run_backend(args)
-    report(result)
     if args.child:
+        result = run_backend(args)
+        report(result)
         print("RESULT " + json.dumps(result), flush=True)
     else:
-        summary([result])
+        print_machine()
+        summary(run_children(args))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,11 @@ from collections import Counter
 NUMBERED_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})(\.?)\s*(\S.*)$", re.DOTALL)
 MAX_NUMBERED_HEADING = 170
 YEAR_RE = re.compile(r"\b(19[89]\d|20\d\d)\b")
+MONTHS = (r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|"
+          r"january|february|march|april|may|june|july|august|september|october|november|december|"
+          r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)")
+# A news dateline: "Barcelone, le 11 mars 2024", "Bogotá, 8 de marzo de 2024", "Durban, 3 April 2024".
+DATELINE_RE = re.compile(rf"^[\w .'-]{{2,40}}, (?:le )?\d{{1,2}}(?:er)? (?:de )?{MONTHS}(?: de)? \d{{4}}\b", re.I)
 TIME_ROW_RE = re.compile(r"\b\d{1,2}\s?[hH:.]\s?\d{2}\s?[-–]\s?\d{1,2}\s?[hH:.]\s?\d{2}\b")
 
 # First match wins; checked on the title, then on the opening of the text.
@@ -73,7 +78,7 @@ def describe(conv) -> None:
     if not conv.title or len(conv.title) < 4:
         conv.title = _first_heading(conv) or conv.name
     opening = " ".join(b.text for b in conv.blocks[:40])[:4000]
-    conv.doc_type = guess_type(conv.title, opening, conv.blocks)
+    conv.doc_type = guess_type(conv.title, opening[:600], conv.blocks)
     conv.year = guess_year(conv.title, opening)
 
 
@@ -87,12 +92,20 @@ def _first_heading(conv) -> str:
 
 
 def guess_type(title: str, opening: str, blocks) -> str:
-    timed_rows = sum(1 for b in blocks if b.kind == "table_row" and TIME_ROW_RE.search(b.text))
-    for text, in_title in ((title.lower(), True), (opening.lower(), False)):
-        for doc_type, pattern in DOC_TYPE_PATTERNS:
-            if re.search(pattern, text) and (doc_type != "agenda" or in_title or timed_rows >= 2):
-                return doc_type
-    return "agenda" if timed_rows >= 2 else "other"
+    """The title decides first, then a timetable (agenda), a dateline (news), the opening."""
+    found = _type_in(title.lower())
+    if found:
+        return found
+    if sum(1 for b in blocks if b.kind == "table_row" and TIME_ROW_RE.search(b.text)) >= 3:
+        return "agenda"
+    if any(DATELINE_RE.match(b.text) for b in blocks[:5]):
+        return "news"
+    found = _type_in(opening.lower())
+    return found if found and found != "agenda" else "other"
+
+
+def _type_in(text: str) -> str | None:
+    return next((doc_type for doc_type, pattern in DOC_TYPE_PATTERNS if re.search(pattern, text)), None)
 
 
 def guess_year(title: str, opening: str) -> int | None:
