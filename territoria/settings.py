@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "territoria.core",
     "territoria.library",
     "territoria.search",
+    "territoria.extraction",
     "territoria.web",
 ]
 

@@ -9,6 +9,12 @@ from django.utils.module_loading import import_string
 
 EXPORTERS = {
     "documents": "territoria.library.exports.documents",
+    "actions": "territoria.extraction.exports.actions",
+    "organisations": "territoria.extraction.exports.organisations",
+    "people": "territoria.extraction.exports.people",
+    "places": "territoria.extraction.exports.places",
+    "events": "territoria.extraction.exports.events",
+    "agenda": "territoria.extraction.exports.agenda",
 }
 
 

@@ -56,8 +56,19 @@ def ingest_bytes(name: str, data: bytes, key: str, user=None, visibility=Visibil
         logger.exception("storing %s failed", key)
         result.error = f"{name}: could not be stored ({type(problem).__name__}: {problem})"
         return result
-    result.warnings = conv.errors
+    result.warnings = conv.errors + _extract(document)
     return _describe(result, document, status)
+
+
+def _extract(document: Document) -> list[str]:
+    """Facts are extracted at ingestion; a failing extractor is a warning, not a failure."""
+    from territoria.extraction.pipeline import extract_document
+
+    try:
+        return [f"extraction: {e}" for e in extract_document(document).errors]
+    except Exception as problem:
+        logger.exception("extraction of %s failed", document.pk)
+        return [f"extraction failed ({type(problem).__name__}: {problem})"]
 
 
 def ingest_path(path: Path, key: str | None = None) -> IngestResult:

@@ -1,0 +1,85 @@
+"""Events: a date (or range) in a sentence that names a meeting, forum, congress, summit,
+session, webinar, COP or HLPF becomes an event with a name, start, end, time zone, place
+and organiser. The year, when the text omits it, comes from the nearest earlier explicit
+year in the document, else the document's year, and is marked as inferred.
+
+The same event named in several passages or documents (and languages) is one fact: its
+identity is its start date and its city (or its name when no city is known).
+"""
+
+import re
+
+from territoria.core.text import strip_accents
+from territoria.extraction.dates import TZ_NAMES, find_dates
+from territoria.extraction.pipeline import Candidate
+from territoria.extraction.resolve import first_organisation, first_place
+
+EVENT_WORDS = (
+    r"r[ée]union|rencontre|meeting|reuni[oó]n|encuentro|forum|foro|congr[eè]s|congress|congreso|sommet|summit|cumbre|"
+    r"conf[ée]rence|conference|conferencia|s[ée]minaire|seminar|seminario|webinaire|webinar|webinario|atelier|workshop|taller|"
+    r"session|sesi[oó]n|assembl[ée]e|assembly|asamblea|d[ée]bat|debate|campus|retraite|retreat|consultation|consulta|"
+    r"bureau ex[ée]cutif|executive bureau|bur[oó] ejecutivo|conseil mondial|world council|consejo mundial|"
+    r"COP ?\d+|HLPF|FPHN|FPAN|WUF ?\d*|Forum urbain mondial|World Urban Forum|Foro Urbano Mundial|exchange|[ée]change|intercambio|visite|visit|visita|training|formation|formaci[oó]n"
+)
+EVENT_RE = re.compile(rf"\b(?:{EVENT_WORDS})\b", re.I)
+SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+ORGANISER_RE = re.compile(r"(?:organis[ée]e?s? par|organi[sz]ed by|organizad[oa]s? por|hosted by|accueillie? par|convened by|convoqu[ée]e? par|with the support of)\s+(?P<org>[^,;.]{2,120})", re.I)
+NAME_CUT_RE = re.compile(r"\s*(?:,|;|:|\(|–|—| - | du \d| from \d| del \d| le \d| les \d| on \d| el \d| organis| organiz| entre | between | which | qui | que | se tiendra| will | aura lieu| took place| a eu lieu| tuvo lugar)", re.I)
+ARTICLES_RE = re.compile(r"^(?:la|le|les|l'|the|a|an|une?|el|los|las|un|una|sa|su|its|leur|notre|our|nuestra)\s+", re.I)
+
+
+def extract(context) -> list[Candidate]:
+    candidates = []
+    year = context.document.year
+    title_is_event = bool(EVENT_RE.search(context.document.title))
+    for passage in context.passages:
+        text = context.text(passage)
+        mentions = find_dates(text, year)
+        explicit = [m for m in mentions if not m.year_inferred]
+        for mention in mentions:
+            candidate = _event(context, passage, text, mention, title_is_event)
+            if candidate:
+                candidates.append(candidate)
+        if explicit:
+            year = int(explicit[-1].date_start[:4])
+    return candidates
+
+
+def _sentence(text: str, start: int) -> tuple[int, str]:
+    for match in SENTENCE_RE.finditer(text):
+        if match.start() <= start < match.end():
+            return match.start(), match.group()
+    return 0, text
+
+
+def _event(context, passage, text, mention, title_is_event) -> Candidate | None:
+    offset, sentence = _sentence(text, mention.start)
+    words = EVENT_RE.search(sentence)
+    near_title = passage.order < 5 and title_is_event
+    if not words and not near_title:
+        return None
+    name = _name(sentence, words) if words else context.document.title
+    place = first_place(sentence) or (first_place(context.document.title) if near_title else None)
+    organiser = ORGANISER_RE.search(sentence)
+    organiser_entry = first_organisation(organiser["org"]) if organiser else None
+    data = {
+        "name": name, "start": mention.iso("start"), "end": mention.iso("end"), "year_inferred": mention.year_inferred,
+        "timezone": TZ_NAMES.get(mention.timezone, mention.timezone) or None,
+        "place": place.value.name if place else None, "country_code": place.value.country if place else None,
+        "organiser": organiser_entry.name if organiser_entry else (organiser["org"].strip() if organiser else None),
+    }
+    anchor = place.value.id if place else strip_accents(name.lower())[:60]
+    return Candidate("event", f"{mention.date_start}:{anchor}", data, [(passage, mention.start, mention.end)])
+
+
+def _name(sentence: str, words: re.Match) -> str:
+    """The noun phrase around the event word: 'Rencontre annuelle du CIB 2023 à Marrakech'."""
+    start = words.start()
+    before = sentence[:start].rstrip()
+    prefix = re.search(r"((?:[A-ZÀ-Þ0-9][\w'’\-]*\s+){1,4})$", before)
+    if prefix and not re.match(r"^(?:Le|La|Les|The|El|Los|Las|Du|Del|Au|En|In)\s", prefix.group(1)):
+        start = prefix.start()
+    name = NAME_CUT_RE.split(sentence[start:], maxsplit=1)[0]
+    name = re.sub(r"\s+(?:[àa]|en|in|à la|au)\s+[A-ZÀ-Þ][\w\-]*(?:\s+[A-ZÀ-Þ][\w\-]*)?$", "", name.strip(" *"))
+    name = ARTICLES_RE.sub("", name.strip(" .*"))[:150]
+    return name[:1].upper() + name[1:]

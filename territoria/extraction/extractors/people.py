@@ -1,0 +1,73 @@
+"""People with their role and organisation.
+
+"Jessie Post, coordinatrice du Secrétariat du Groupe de travail CIB" (name, role),
+"l'expert principal Sébastien Hamel" (role, name), in French, English and Spanish.
+"""
+
+import re
+
+from territoria.core.text import strip_accents
+from territoria.extraction.pipeline import Candidate
+from territoria.extraction.resolve import organisation_names
+
+ROLE_WORDS = (
+    "coordinateur|coordinatrice|coordinator|coordinador|coordinadora|président|présidente|president|presidente|presidenta|"
+    "coprésident|coprésidente|co-président|co-présidente|co-president|copresidente|copresidenta|vice-président|vice-présidente|"
+    "vice-president|vicepresidente|vicepresidenta|secrétaire générale?|secretary[- ]general|secretario general|secretaria general|"
+    "directeur|directrice|director|directora|maire|mayor|alcalde|alcaldesa|adjointe?|deputy mayor|teniente de alcalde|"
+    "conseill[eè]re?|councillor|councilor|concejala?|expert|experte|experta|experto|responsable|head|jefe|jefa|chef|"
+    "représentante?|representative|representante|ministre|minister|ministro|ministra|gouverneur|gouverneure|governor|"
+    "gobernador|gobernadora|chargée?|officer|oficial|advisor|adviser|conseiller|asesor|asesora|manager|gestionnaire|"
+    "chair|chairperson|senior|délégué|déléguée|delegate|delegado|delegada|fondateur|fondatrice|founder|fundador|fundadora|"
+    "chercheur|chercheuse|researcher|investigador|investigadora|professeur|professor|profesor|profesora|ambassadeur|ambassador|embajador|embajadora"
+)
+PARTICLE = r"(?:van der|van den|van|von|der|den|di|dos|da|du|ben|bin|al|el)"  # not de/del/la: they are prepositions too
+UPPER = r"[A-ZÀ-ÖØ-Þ]"
+NAME_WORD = rf"{UPPER}[a-zà-öø-ÿ]+(?:-{UPPER}[a-zà-öø-ÿ]+)?"
+PERSON = rf"(?P<name>{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?{NAME_WORD}){{1,3}})"
+ROLE_AFTER = re.compile(rf"{PERSON},\s+(?=(?P<role>(?i:(?:(?:le|la|l'|the|el)\s+)?(?:{ROLE_WORDS}))\b[^|;()\n]{{0,160}}))")
+ROLE_BEFORE = re.compile(rf"(?i:\b(?:l'|le |la |the |el |por el |por la ))(?P<role>(?i:(?:{ROLE_WORDS})(?:\s+(?:principale?|principal|senior|général|general))?))\s+{PERSON}")
+# A role ends where a new clause or a second person starts.
+ROLE_END = re.compile(r"\s+(?:sur|on|sobre|pour|for|para|lors|during|durante|qui|who|que|a |à |has |a été)\s|[.,]\s+[A-ZÀ-Þ]|,\s+(?:y|et|and|e)\s|\.$|,\s*$")
+NOT_NAMES = {"ordre du jour", "groupe de travail", "working group", "grupo de trabajo"}
+
+
+def people_in(text: str) -> list[tuple[dict, int, int]]:
+    """[(person, start, end)] named in a text, role first or role after."""
+    found = []
+    for pattern in (ROLE_AFTER, ROLE_BEFORE):
+        for match in pattern.finditer(text):
+            name = _clean_name(match["name"], pattern is ROLE_AFTER)
+            if not name or any(s < match.end("name") and match.start("name") < e for _, s, e in found):
+                continue
+            role = _clean_role(match["role"])
+            organisations = organisation_names(role)
+            found.append(({"name": name, "role": role, "organisation": organisations[-1] if organisations else None},
+                          match.start("name"), match.end("name")))
+    return found
+
+
+def _clean_name(name: str, case_checked: bool) -> str | None:
+    if strip_accents(name.lower()) in NOT_NAMES or name.isupper():
+        return None
+    return name
+
+
+def _clean_role(role: str) -> str:
+    role = role.strip()
+    match = ROLE_END.search(role)
+    role = role[: match.start()] if match else role
+    role = re.sub(r"^(?:le|la|l'|the|el)\s+", "", role, flags=re.I)
+    return role.strip(" ,;:.|").strip()
+
+
+def person_key(name: str) -> str:
+    return "person:" + strip_accents(name.lower())
+
+
+def extract(context) -> list[Candidate]:
+    candidates = []
+    for passage in context.passages:
+        for person, start, end in people_in(context.text(passage)):
+            candidates.append(Candidate("person", person_key(person["name"]), person, [(passage, start, end)]))
+    return candidates

@@ -1,0 +1,74 @@
+"""Find known names (organisations, cities, countries, keywords) in text, fast.
+
+Names are indexed by their accent-free lower-case words; a text is scanned word by word,
+longest name first. Acronym-like names ("UCLG", "S.I.D.A.", "Sida") only match with the same
+capitalisation, so "un" never matches "UN" and "sida" (AIDS) never matches Sida.
+"""
+
+import re
+from dataclasses import dataclass
+
+from territoria.core.text import strip_accents, word_spans
+
+MAX_WORDS = 10
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    value: object
+    text: str
+
+
+def is_acronym(name: str) -> bool:
+    letters = re.sub(r"[\s.\-]", "", name)
+    return len(letters) <= 6 or name.isupper()
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(s, e, strip_accents(w)) for s, e, w in word_spans(text)]
+
+
+class PhraseMatcher:
+    def __init__(self):
+        self.index: dict[str, dict[tuple[str, ...], list[tuple[str | None, object]]]] = {}
+
+    def add(self, name: str, value, case_sensitive: bool | None = None) -> None:
+        words = tuple(t[2] for t in tokens(name))
+        if not words or len(words) > MAX_WORDS:
+            return
+        exact = re.sub(r"[\s.\-]", "", name) if (is_acronym(name) if case_sensitive is None else case_sensitive) else None
+        self.index.setdefault(words[0], {}).setdefault(words, []).append((exact, value))
+
+    def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match]:
+        toks = tokens(text) if toks is None else toks
+        found, i = [], 0
+        while i < len(toks):
+            match, length = self._longest(text, toks, i)
+            if match:
+                found.append(match)
+                i += length
+            else:
+                i += 1
+        return found
+
+    def _longest(self, text, toks, i):
+        candidates = self.index.get(toks[i][2])
+        if not candidates:
+            return None, 0
+        for length in range(min(MAX_WORDS, len(toks) - i), 0, -1):
+            entries = candidates.get(tuple(t[2] for t in toks[i : i + length]))
+            if not entries:
+                continue
+            start, end = toks[i][0], toks[i + length - 1][1]
+            surface = text[start:end]
+            for exact, value in entries:
+                if exact is None or re.sub(r"[\s.\-]", "", surface) == exact:
+                    return Match(start, _with_final_dot(text, end, exact), value, surface), length
+        return None, 0
+
+
+def _with_final_dot(text: str, end: int, exact) -> int:
+    """'S.I.D.A.' ends after its last dot."""
+    return end + 1 if exact and end < len(text) and text[end] == "." else end

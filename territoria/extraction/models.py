@@ -1,0 +1,116 @@
+"""Facts extracted from documents, each linked to its sources and reviewable by a person.
+
+One table holds every kind of fact (action, organisation, person, place, event, agenda item)
+with its fields in `data`, so review, merging and re-extraction work the same way for all.
+A fact's `key` is its identity across runs: re-extraction finds the same fact again and never
+overwrites what a person confirmed, corrected, rejected or merged.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from territoria.library.models import Document, Passage
+
+
+class Kind(models.TextChoices):
+    ACTION = "action", _("Action")
+    ORGANISATION = "organisation", _("Organisation")
+    PERSON = "person", _("Person")
+    PLACE = "place", _("Place")
+    EVENT = "event", _("Event")
+    AGENDA_ITEM = "agenda_item", _("Agenda item")
+
+
+class State(models.TextChoices):
+    EXTRACTED = "extracted", _("Extracted")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CORRECTED = "corrected", _("Corrected")
+    REJECTED = "rejected", _("Rejected")
+
+
+class FactQuerySet(models.QuerySet):
+    def live(self):
+        """What exports and pages show: not rejected, not merged into another fact."""
+        return self.exclude(state=State.REJECTED).filter(merged_into=None)
+
+
+class Fact(models.Model):
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=300)
+    data = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.EXTRACTED)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.CASCADE, related_name="facts",
+                                 help_text="The document of a document-scoped fact (action, agenda item)")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="fact_unique_key")]
+        indexes = [models.Index(fields=["kind", "state"])]
+
+    def __str__(self):
+        return f"{self.kind}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        return str(self.data.get("name") or self.data.get("text") or self.key)[:200]
+
+    @property
+    def reviewed(self) -> bool:
+        return self.state != State.EXTRACTED or self.merged_into_id is not None
+
+
+class Source(models.Model):
+    """Where a fact was read: a character span of a passage."""
+
+    fact = models.ForeignKey(Fact, on_delete=models.CASCADE, related_name="sources")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="fact_sources")
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="fact_sources")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["document", "passage__order", "start"]
+        indexes = [models.Index(fields=["document"])]
+
+    def as_dict(self) -> dict:
+        return {"document_id": self.document_id, "passage_id": self.passage_id, "start": self.start, "end": self.end}
+
+
+class Topic(models.Model):
+    """An SDG or a theme a passage addresses, with a score in [0, 1]."""
+
+    class Scheme(models.TextChoices):
+        SDG = "sdg", _("SDG")
+        THEME = "theme", _("Theme")
+
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="topics")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="topics")
+    scheme = models.CharField(max_length=5, choices=Scheme.choices)
+    code = models.CharField(max_length=40)
+    score = models.FloatField()
+    explicit = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["document", "scheme"]), models.Index(fields=["scheme", "code"])]
+
+
+class Run(models.Model):
+    """One extraction of one document version: status, errors, timings, counts."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="extraction_runs")
+    version_number = models.PositiveIntegerField()
+    status = models.CharField(max_length=10)  # success | partial | failure
+    errors = models.JSONField(default=list)
+    timings = models.JSONField(default=dict)
+    counts = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,24 @@
+"""Resolve a name to the canonical organisation, place or country, via the gazetteers."""
+
+from territoria.extraction import gazetteer
+
+
+def organisation_names(text: str) -> list[str]:
+    """Canonical names of the known organisations a short text names ('S.I.D.A.' -> 'Sida')."""
+    _, matcher = gazetteer.organisations()
+    return list(dict.fromkeys(m.value.name for m in matcher.find(text)))
+
+
+def first_organisation(text: str):
+    _, matcher = gazetteer.organisations()
+    found = matcher.find(text)
+    return found[0].value if found else None
+
+
+def first_place(text: str):
+    """A city, else a country, named in the text (Entry or None)."""
+    for loader in (gazetteer.cities, gazetteer.countries):
+        found = loader()[1].find(text)
+        if found:
+            return found[0]
+    return None

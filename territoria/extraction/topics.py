@@ -1,0 +1,96 @@
+"""SDG and theme scoring for a text in French, English or Spanish.
+
+Explicit mentions ("ODD 5", "SDG 11.3", "objectifs 4, 5, 14, 15 et 17") score 1. Implicit
+topic comes from the keyword lexicons in data/ (sdg_keywords.json, themes.json): each
+keyword phrase is matched on Snowball stems of the text's language, a phrase of n words
+weighing n, and the weights become a score in [0, 1). See data/LEXICONS.md for sources.
+"""
+
+import json
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from territoria.core import lang
+from territoria.core.text import STOP_WORDS, stem, strip_accents, words
+
+DATA = Path(__file__).parent / "data"
+THRESHOLD = 0.5
+SCALE = 1.6  # weight at which the score reaches 1 - 1/e
+MAX_PHRASE = 5
+NUMBER = r"(?:1[0-7]|[1-9])(?:\.(?:\d{1,2}|[a-c]))?"
+EXPLICIT_RE = re.compile(
+    rf"\b(?:ODD|SDGs?|ODS|Objectifs? de d[ée]veloppement durable|Sustainable Development Goals?|Objetivos? de Desarrollo Sostenible|"
+    rf"objectifs?|goals?|objetivos?|Goal)\s*(?:n[°º]\s*)?(?P<list>{NUMBER}(?:\s*(?:,|et|and|y|&)\s*{NUMBER})*)\b"
+)
+NUMBER_RE = re.compile(NUMBER)
+ACRONYM_RE = re.compile(r"\b(?:ODD|SDGs?|ODS)\s*(?P<n>1[0-7]|[1-9])\b")
+
+
+def explicit_sdgs(text: str) -> dict[str, list[str]]:
+    """{'5': ['5'], '11': ['11.3']} for the goals (and targets) a text names."""
+    found: dict[str, list[str]] = {}
+    for match in EXPLICIT_RE.finditer(text):
+        generic = match.group(0).split()[0].lower().startswith(("objectif", "goal", "objetivo"))
+        numbers = NUMBER_RE.findall(match["list"])
+        if generic and len(numbers) < 2 and "développement" not in match.group(0) and "Development" not in match.group(0):
+            continue  # "objectif 2" alone is too vague; "objectifs 4, 5 et 17" is not
+        for number in numbers:
+            goal = number.split(".")[0]
+            found.setdefault(goal, [])
+            if "." in number:
+                found[goal].append(number)
+    return found
+
+
+def _stems(text: str, language: str) -> list[str]:
+    stop = STOP_WORDS[language]
+    return [stem(w, language) for w in words(text) if strip_accents(w) not in stop]
+
+
+@lru_cache(maxsize=2)
+def lexicon(name: str) -> dict[str, dict[tuple[str, ...], list[str]]]:
+    """language -> stem tuple -> codes, from sdg_keywords.json or themes.json."""
+    path = DATA / name
+    raw = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    index: dict[str, dict[tuple[str, ...], list[str]]] = {"en": {}, "fr": {}, "es": {}}
+    for code, entry in raw.items():
+        keywords = entry.get("keywords", entry)
+        for language, phrases in keywords.items():
+            for phrase in phrases:
+                key = tuple(_stems(phrase, language))
+                if key and len(key) <= MAX_PHRASE:
+                    index[language].setdefault(key, []).append(code)
+    return index
+
+
+def implicit_weights(stems: list[str], index: dict) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for i in range(len(stems)):
+        for n in range(MAX_PHRASE, 0, -1):
+            codes = index.get(tuple(stems[i : i + n]))
+            if codes:
+                for code in set(codes):
+                    weights[code] = weights.get(code, 0.0) + n
+                break
+    return weights
+
+
+def score(text: str, language: str | None = None) -> tuple[dict[str, float], dict[str, float], dict[str, list[str]]]:
+    """(sdg scores, theme scores, explicit sdg targets) for one text."""
+    language = language or lang.classify(text[:2000])[0]
+    stems = _stems(text, language)
+    explicit = explicit_sdgs(text)
+    sdgs = _scores(implicit_weights(stems, lexicon("sdg_keywords.json")[language]))
+    sdgs.update({goal: 1.0 for goal in explicit})
+    themes = _scores(implicit_weights(stems, lexicon("themes.json")[language]))
+    return sdgs, themes, explicit
+
+
+def _scores(weights: dict[str, float]) -> dict[str, float]:
+    return {code: round(1 - math.exp(-w / SCALE), 3) for code, w in weights.items()}
+
+
+def tagged(scores: dict[str, float]) -> list[str]:
+    return sorted((c for c, s in scores.items() if s >= THRESHOLD), key=lambda c: -scores[c])
