@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pycountry
 
+from territoria.core.text import strip_accents
 from territoria.extraction.matcher import PhraseMatcher
 
 DATA = Path(__file__).parent / "data"
@@ -25,6 +26,10 @@ COUNTRY_EXTRAS = {
     "CI": ["Côte d'Ivoire", "Ivory Coast", "Costa de Marfil"], "TR": ["Turkey", "Turquie", "Turquía", "Türkiye"],
     "CZ": ["Czech Republic", "République tchèque", "República Checa"], "LA": ["Laos"],
 }
+
+
+# Country names that are everyday words in one of the three languages ("réunion" = meeting).
+COUNTRY_SKIP = {"reunion", "jersey", "turkey"}
 
 
 @dataclass
@@ -46,7 +51,10 @@ def _load(name: str) -> list[dict]:
 def _matcher(entries: list[Entry]) -> PhraseMatcher:
     matcher = PhraseMatcher()
     for entry in entries:
-        for name in dict.fromkeys([entry.name, *(entry.names or {}).values(), *(entry.aliases or []), entry.acronym or ""]):
+        names = [*(entry.names or {}).values(), *(entry.aliases or []), entry.acronym or ""]
+        if entry.kind != "country" or entry.name in names or not names:
+            names.append(entry.name)
+        for name in dict.fromkeys(names):
             if name:
                 matcher.add(name, entry)
     return matcher
@@ -66,6 +74,10 @@ def cities() -> tuple[dict[str, Entry], PhraseMatcher]:
     return {e.id: e for e in entries}, _matcher(entries)
 
 
+def _skipped(name: str) -> bool:
+    return strip_accents(name.lower()) in COUNTRY_SKIP
+
+
 @lru_cache(maxsize=1)
 def countries() -> tuple[dict[str, Entry], PhraseMatcher]:
     translations = {lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]) for lang in ("fr", "es")}
@@ -74,5 +86,8 @@ def countries() -> tuple[dict[str, Entry], PhraseMatcher]:
         english = getattr(country, "common_name", None) or country.name
         names = {"en": english, **{lang: t.gettext(country.name) for lang, t in translations.items()}}
         aliases = [n.split(",")[0] for n in names.values() if "," in n] + COUNTRY_EXTRAS.get(country.alpha_2, [])
-        entries.append(Entry(country.alpha_2, english, "country", country.alpha_2, None, [country.name, *aliases], names))
+        names = {k: v for k, v in names.items() if not _skipped(v)}
+        aliases = [a for a in [country.name, *aliases] if not _skipped(a)]
+        english = english if not _skipped(english) else (list(names.values()) or aliases or [country.alpha_2])[0]
+        entries.append(Entry(country.alpha_2, english, "country", country.alpha_2, None, aliases, names))
     return {e.id: e for e in entries}, _matcher(entries)

@@ -64,6 +64,14 @@ INGEST_RESULT = {
 }
 
 
+SOURCE = {"type": "object", "required": ["document_id", "passage_id", "start", "end"],
+          "properties": {k: {"type": "integer"} for k in ("document_id", "passage_id", "start", "end")}}
+FACT = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["action", "organisation", "person", "place", "event", "agenda_item"]},
+    "state": {"type": "string", "enum": ["extracted", "confirmed", "corrected", "rejected"]},
+    "merged_into": {"type": ["integer", "null"]}, "data": {"type": "object"}, "sources": {"type": "array", "items": SOURCE}}}
+
+
 def _ok(schema: dict) -> dict:
     return {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}}
 
@@ -83,10 +91,31 @@ def spec() -> dict:
             "/api/search/": {"get": {"summary": "Search passages across French, English and Spanish",
                                      "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}] + FILTERS + [PAGE],
                                      "responses": _ok({"type": "object", "required": ["query", "total", "hits", "facets"], "properties": {"query": {"type": "string"}, "total": {"type": "integer"}, "concepts": {"type": "array", "items": {"type": "string"}}, "facets": {"type": "object"}, "hits": {"type": "array", "items": HIT}}})}},
+            "/api/documents/{id}/facts/": {"get": {"summary": "Facts extracted from a document, with their sources and review states (editors)",
+                                                   "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                                                   "responses": {**_ok({"type": "object", "properties": {"document_id": {"type": "integer"}, "facts": {"type": "array", "items": FACT}}}), "302": {"description": "Not signed in"}, "403": {"description": "Not an editor"}}}},
+            "/api/export/{kind}/": {"get": {"summary": "Every record of a kind (documents for everyone; facts for members)",
+                                            "parameters": [{"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": ["documents", "actions", "organisations", "people", "places", "events", "agenda"]}}],
+                                            "responses": {**_ok({"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "sources": {"type": "array", "items": SOURCE}}}}), "403": {"description": "Facts need a member session"}}}},
             "/api/upload/": {"post": {"summary": "Ingest files (editors)", "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}, "visibility": {"type": "string", "enum": ["public", "members"]}}}}}},
                                       "responses": {**_ok({"type": "object", "properties": {"documents": {"type": "array", "items": INGEST_RESULT}}}), "302": {"description": "Not signed in"}, "403": {"description": "Not an editor, or CSRF token missing"}}}},
         },
     }
+
+
+def export(request, kind):
+    """Every record of a kind, as the CLI's `export --format json` prints it. Facts (which
+    may come from members-only documents) are for signed-in members."""
+    from django.http import Http404
+
+    from territoria.core import exports
+    from territoria.core.roles import is_member
+
+    if kind not in exports.EXPORTERS:
+        raise Http404("unknown kind")
+    if kind != "documents" and not is_member(request.user):
+        return JsonResponse({"error": "sign in as a member to export extracted facts"}, status=403)
+    return JsonResponse(exports.rows(kind, request.user), safe=False, json_dumps_params={"ensure_ascii": False})
 
 
 def openapi(request):

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from territoria.extraction import views as extraction_views
 from territoria.web import api, views
 
 library_patterns = [
@@ -18,10 +19,13 @@ api_patterns = [
     path("documents/<int:pk>/", views.document, {"format": "json"}, name="document"),
     path("search/", views.search, {"format": "json"}, name="search"),
     path("upload/", views.upload, {"format": "json"}, name="upload"),
+    path("documents/<int:pk>/facts/", extraction_views.review_document, {"format": "json"}, name="facts"),
+    path("export/<str:kind>/", api.export, name="export"),
 ]
 
 urlpatterns = [
     path("", include((library_patterns, "library"))),
+    path("", include("territoria.extraction.urls")),
     path("api/", include((api_patterns, "api"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -22,8 +22,10 @@ EVENT_WORDS = (
     r"COP ?\d+|HLPF|FPHN|FPAN|WUF ?\d*|Forum urbain mondial|World Urban Forum|Foro Urbano Mundial|exchange|[ée]change|intercambio|visite|visit|visita|training|formation|formaci[oó]n"
 )
 EVENT_RE = re.compile(rf"\b(?:{EVENT_WORDS})\b", re.I)
+# Verbs of meeting: the sentence names no event, the document's title does.
+MEETING_VERB_RE = re.compile(r"\b(?:se r[ée]unir|se r[ée]uniront|se sont r[ée]unis|se sont retrouv[ée]s|met|will meet|gathered|se reunir[aá]n|se reunieron|reunirse)\b", re.I)
 SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
-ORGANISER_RE = re.compile(r"(?:organis[ée]e?s? par|organi[sz]ed by|organizad[oa]s? por|hosted by|accueillie? par|convened by|convoqu[ée]e? par|with the support of)\s+(?P<org>[^,;.]{2,120})", re.I)
+ORGANISER_RE = re.compile(r"(?:organis[ée]e?s? par|organi[sz]ed by|organizad[oa]s? por|hosted by|accueillie? par|convened by|convoqu[ée]e? par)\s+(?P<org>[^,;.]{2,120}?)(?=\s+(?:du|from|del|le|les|on|el|en|in|à|at)\s|[,;.]|$)", re.I)
 NAME_CUT_RE = re.compile(r"\s*(?:,|;|:|\(|–|—| - | du \d| from \d| del \d| le \d| les \d| on \d| el \d| organis| organiz| entre | between | which | qui | que | se tiendra| will | aura lieu| took place| a eu lieu| tuvo lugar)", re.I)
 ARTICLES_RE = re.compile(r"^(?:la|le|les|l'|the|a|an|une?|el|los|las|un|una|sa|su|its|leur|notre|our|nuestra)\s+", re.I)
 
@@ -56,7 +58,7 @@ def _event(context, passage, text, mention, title_is_event) -> Candidate | None:
     offset, sentence = _sentence(text, mention.start)
     words = EVENT_RE.search(sentence)
     near_title = passage.order < 5 and title_is_event
-    if not words and not near_title:
+    if not words and not near_title and not MEETING_VERB_RE.search(sentence):
         return None
     name = _name(sentence, words) if words else context.document.title
     place = first_place(sentence) or (first_place(context.document.title) if near_title else None)
