@@ -120,3 +120,37 @@ def test_a_visitor_cannot_reach_the_upload_page(page, live_server, db):
     page.goto(live_server.url + "/upload/")
     assert "/accounts/login/" in page.url
     assert page.get_by_role("link", name="Upload").count() == 0
+
+
+def test_an_editor_corrects_an_organisation_and_rejects_an_event_and_reextraction_keeps_both(page, live_server, editor):
+    from django.core.management import call_command
+
+    from territoria.extraction.models import Fact
+    from territoria.library.services import ingest_bytes
+
+    text = ("# Nouvelles du réseau\n\nLa Ville de Saint-Louis accueillera la rencontre annuelle du CIB à Marrakech du 15 au 18 mai 2023.\n\n"
+            "Le rapport a été publié le 3 avril 2023 lors d'une session en ligne.\n")
+    document_id = ingest_bytes("news.md", text.encode(), key="news.md").id
+    sign_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/documents/{document_id}/")
+    page.get_by_role("link", name="Review extracted facts").click()
+    assert_accessible(page)
+
+    organisation = page.locator(".fact", has_text="Ville de Saint-Louis")
+    organisation.get_by_text("Correct", exact=True).click()
+    organisation.get_by_label("name").fill("Ville de Saint-Louis du Sénégal")
+    organisation.get_by_role("button", name="Save correction").click()
+    page.wait_for_selector(".messages")
+    wrong_event = page.locator(".fact", has_text="2023-04-03").or_(page.locator(".fact", has_text="session en ligne")).first
+    wrong_event.get_by_role("button", name="Reject").click()
+    page.wait_for_selector(".messages")
+
+    call_command("extract", "--all", stdout=__import__("io").StringIO())
+    page.reload()
+    corrected = page.locator(".fact.state-corrected")
+    assert "Ville de Saint-Louis du Sénégal" in corrected.inner_text()
+    assert page.locator(".fact.state-rejected").count() == 1
+    assert Fact.objects.get(state="corrected").data["name"] == "Ville de Saint-Louis du Sénégal"
+    source_link = corrected.get_by_role("link").first
+    source_link.click()
+    assert page.locator(".review-text mark").inner_text() == "Ville de Saint-Louis"
