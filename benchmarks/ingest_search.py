@@ -220,17 +220,47 @@ def measure_convert(docs) -> tuple[dict, list[list[str]]]:
     return {"seconds": time.perf_counter() - started, "stages": stages, "text_chars": chars, "failed": failed}, texts
 
 
-def measure_ingest(docs) -> dict:
-    from territoria.library.models import Version
-    from territoria.library.services import ingest_bytes
+def time_steps(module, names) -> dict[str, float]:
+    """Wrap the module's helpers that exist to add up their time (instrumentation only, code unchanged)."""
+    totals = {}
+    for name in [n for n in names if callable(getattr(module, n, None))]:
+        def timed(*args, _function=getattr(module, name), _name=name, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _function(*args, **kwargs)
+            finally:
+                totals[_name] = totals.get(_name, 0.0) + time.perf_counter() - started
+        setattr(module, name, timed)
+    return totals
 
+
+def measure_ingest(docs) -> dict:
+    from territoria.library import services
+    from territoria.library.models import Version
+
+    steps = time_steps(services, ["_store", "_extract"])  # store+index, and fact extraction when the code has it
     started = time.perf_counter()
-    failed = sum(ingest_bytes(name, data, f"bench/{name}").failed for name, data in docs)
+    failed = sum(services.ingest_bytes(name, data, f"bench/{name}").failed for name, data in docs)
     seconds, stages = time.perf_counter() - started, {}
     for timings in Version.objects.filter(document__key__in=[f"bench/{n}" for n, _ in docs]).values_list("timings", flat=True):
         for stage, s in timings.items():
             stages[stage] = stages.get(stage, 0.0) + s
-    return {"seconds": seconds, "stages": stages, "store_seconds": seconds - sum(stages.values()), "failed": failed}
+    steps = {{"_store": "store+index", "_extract": "extraction"}[k]: v for k, v in steps.items()}
+    steps["other"] = seconds - sum(stages.values()) - sum(steps.values())
+    return {"seconds": seconds, "stages": stages, "steps": steps, "failed": failed, "extractors": extractor_timings()}
+
+
+def extractor_timings() -> dict[str, float]:
+    """Seconds per fact extractor, from the extraction runs' own timings (when the code has them)."""
+    try:
+        from territoria.extraction.models import Run
+    except ImportError:
+        return {}
+    totals = {}
+    for timings in Run.objects.filter(document__key__startswith="bench/doc").values_list("timings", flat=True):
+        for name, s in timings.items():
+            totals[name] = totals.get(name, 0.0) + s
+    return totals
 
 
 def measure_bare_ingest(bare, texts) -> float:
@@ -351,10 +381,12 @@ def report(r: dict) -> None:
         print(f"  {label:<18} {s:8.2f} s  {n / s:8.1f} docs/s  {mb / s:6.2f} MB/s")
     print(f"  ratio ingest_bytes/bare: {i['seconds'] / r['bare_ingest_seconds']:.1f}x   failures: convert {c['failed']}, ingest {i['failed']}")
     print("  stage         convert() s   in ingest_bytes() s   ms/doc   share of ingest_bytes()")
-    for stage, s in [(k, i["stages"].get(k, 0.0)) for k in c["stages"]] + [("store+index", i["store_seconds"])]:
+    for stage, s in [(k, i["stages"].get(k, 0.0)) for k in c["stages"]] + list(i["steps"].items()):
         alone = f"{c['stages'][stage]:8.2f}" if stage in c["stages"] else "       -"
         print(f"  {stage:<12} {alone}     {s:14.2f}     {s / n * 1000:10.2f}   {s / i['seconds'] * 100:6.1f} %")
-    print("  (store+index = ingest_bytes() time minus the stage times it recorded in Version.timings)")
+    print("  (stages from Version.timings; store+index = services._store, extraction = services._extract; other = the rest)")
+    if i["extractors"]:
+        print("  extraction by extractor (s): " + ", ".join(f"{k} {v:.2f}" for k, v in i["extractors"].items()))
     print(f"  bulk top-up: {r['filler']} passages in {r['filler_seconds']:.1f} s (bulk_create + backend.index, no pipeline)")
     print(f"\n== {r['backend']}: search over {r['passages']} passages, {r['queries']} queries, limit 20 (ms)")
     print("                         p50     p95     p99     max    mean   mean total hits")

@@ -24,3 +24,14 @@ def test_every_setting_is_documented_in_the_readme():
 def test_ci_runs_the_readme_test_command():
     assert "make test" in ROOT.joinpath(".ci", "run").read_text()
     assert "make test" in ROOT.joinpath("README.md").read_text()
+
+
+def test_every_interface_message_is_translated_and_compiled():
+    for language in ("fr", "es"):
+        folder = ROOT / "territoria" / "locale" / language / "LC_MESSAGES"
+        po = (folder / "django.po").read_text(encoding="utf-8")
+        entries = po.split("\n\n")[1:]  # the first block is the header
+        empty = [e for e in entries if re.search(r'^msgstr(?:\[\d\])? ""$(?!\n")', e, re.M) and "#~" not in e]
+        assert not empty, f"{language}: untranslated {empty[:3]}"
+        assert "#, fuzzy" not in po
+        assert (folder / "django.mo").stat().st_mtime >= (folder / "django.po").stat().st_mtime - 5
