@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from territoria.core.text import strip_accents, word_spans
 
-MAX_WORDS = 10
+MAX_WORDS = 16
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ def _fact_for(document, candidate: Candidate) -> Fact:
     while fact.merged_into_id:  # evidence goes to the fact a person merged this one into
         fact = fact.merged_into
     if fact.state == State.EXTRACTED:
-        fact.data = candidate.data if candidate.document_scoped else merge_data(fact.data, candidate.data)
+        fact.data = candidate.data if candidate.document_scoped else merge_data(candidate.data, fact.data)
         fact.save(update_fields=["data", "updated_at"])
     return fact
 

@@ -26,7 +26,14 @@ EVENT_RE = re.compile(rf"\b(?:{EVENT_WORDS})\b", re.I)
 MEETING_VERB_RE = re.compile(r"\b(?:se r[ée]unir|se r[ée]uniront|se sont r[ée]unis|se sont retrouv[ée]s|met|will meet|gathered|se reunir[aá]n|se reunieron|reunirse)\b", re.I)
 SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 ORGANISER_RE = re.compile(r"(?:organis[ée]e?s? par|organi[sz]ed by|organizad[oa]s? por|hosted by|accueillie? par|convened by|convoqu[ée]e? par)\s+(?P<org>[^,;.]{2,120}?)(?=\s+(?:du|from|del|le|les|on|el|en|in|à|at)\s|[,;.]|$)", re.I)
-NAME_CUT_RE = re.compile(r"\s*(?:,|;|:|\(|–|—| - | du \d| from \d| del \d| le \d| les \d| on \d| el \d| organis| organiz| entre | between | which | qui | que | se tiendra| will | aura lieu| took place| a eu lieu| tuvo lugar)", re.I)
+from territoria.extraction.dates import MONTH as _MONTH  # noqa: E402
+
+NAME_CUT_RE = re.compile(
+    r"\s*(?:,|;|:|\(|–|—| - | du \d| from \d| del \d| le \d| les \d| on \d| el \d| organis| organiz| entre | between | which | qui | que "
+    r"| se tiendra| will | aura lieu| took place| a eu lieu| tuvo lugar| d'ici | by mid| by the end| para mediados| hasta "
+    rf"|\s(?:en|in|de|of|el|le)\s+(?:{_MONTH.format('m')}|(?:19|20)\d\d\b))",
+    re.I,
+)
 ARTICLES_RE = re.compile(r"^(?:la|le|les|l'|the|a|an|une?|el|los|las|un|una|sa|su|its|leur|notre|our|nuestra)\s+", re.I)
 
 
