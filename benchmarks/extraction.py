@@ -13,14 +13,13 @@ precision, recall and F1 per fact kind and language. Matching, one prediction pe
   events         same start and end dates (date part only, partial dates allowed); how many
                  matched events (and people) also have the right name (role): Dice overlap of
                  their significant words >= 0.5.
-Strings are compared without case or accents. Ingestion time with extraction is compared with
-the same ingestion with extraction switched off (a second process, `_extract` patched to return
-[]); both processes first ingest a small warm-up text, so one-off loading is timed apart.
+Strings are compared without case or accents. Ingestion time is compared with the same
+ingestion, extraction off (`_extract` patched to return [], in a second process); both first
+ingest a warm-up text, so one-off loading (imports, gazetteers) is timed apart.
 
-Part 2 reads territoria/extraction/data/sdg_eval.jsonl ({"lang", "sdg", "text"} a line): for each
-language and goal g, positives are the texts labelled g and negatives as many texts labelled
-other goals (random.Random(g)); an item is right when g is tagged on a positive and not on a
-negative (tagged = topics.tagged(topics.score(text, lang)[0])). Prints figures only.
+Part 2, SDG tagging accuracy on territoria/extraction/data/sdg_eval.jsonl ({"lang", "sdg", "text"}):
+per language and goal g, the texts labelled g and as many labelled other goals (random.Random(g));
+an item is right when g is tagged on a positive and not on a negative. Prints figures only.
 """
 
 import argparse
@@ -77,9 +76,9 @@ def ingest(files: list[Path], extract: bool) -> tuple[dict, dict]:
     ids, started = {}, time.perf_counter()
     for path in files:
         result = services.ingest_path(path)
+        ids[path] = result.id
         if result.failed:
             print(f"! {path.name}: {result.error}", file=sys.stderr)
-        ids[path] = result.id
     return ids, {"warm_up": round(warm_up, 3), "ingestion": round(time.perf_counter() - started, 3)}
 
 
@@ -123,18 +122,15 @@ def match_person(pred, gold) -> bool:
     return fold(pred.get("name")) == fold(gold["name"])
 
 
-def match_place(pred, gold) -> bool:
-    if pred.get("country_code") != gold["country_code"]:
-        return False
-    if gold.get("kind") == "country":
-        return pred.get("kind") == "country"
-    if gold.get("kind") == "city" and pred.get("kind") != "city":
-        return False
-    return fold(gold["name"]) in names(pred)
-
-
 def match_event(pred, gold) -> bool:
     return str(pred.get("start") or "")[:10] == gold["start"] and str(pred.get("end") or "")[:10] == gold["end"]
+
+
+def match_place(pred, gold) -> bool:
+    """A gold country matches the country by its code; a city (or a place of unknown kind) by name too."""
+    if pred.get("country_code") != gold["country_code"] or gold.get("kind", pred.get("kind")) != pred.get("kind"):
+        return False
+    return gold.get("kind") == "country" or fold(gold["name"]) in names(pred)
 
 
 MATCHERS = {"actions": match_action, "organisations": match_organisation, "people": match_person,
@@ -191,22 +187,19 @@ def score(ids: dict) -> tuple[dict, list]:
 
 
 def figures(c: dict) -> dict:
-    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
-    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+    p, r = c["tp"] / max(1, c["tp"] + c["fp"]), c["tp"] / max(1, c["tp"] + c["fn"])
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3), **c}
+
+
+LABELS = {"actions": "{section} {kind}: {text:.60}", "events": "{name} [{start} .. {end}]",
+          "places": "{name} ({kind}, {country_code})", "people": "{name} ({role})"}
 
 
 def label(kind: str, item) -> str:
     if isinstance(item, (str, list)):
         return " / ".join([item] if isinstance(item, str) else item)
-    if kind == "actions":
-        return f"{item.get('section')} {item.get('kind')}: {str(item.get('text'))[:60]}"
-    if kind == "events":
-        return f"{item.get('name')} [{item.get('start')} .. {item.get('end')}]"
-    if kind == "places":
-        return f"{item.get('name')} ({item.get('kind')}, {item.get('country_code')})"
-    return f"{item.get('name')}" + (f" ({item.get('role')})" if item.get("role") else "")
+    return LABELS.get(kind, "{name}").format_map(defaultdict(str, {k: str(v) for k, v in item.items()}))
 
 
 def describe_errors(document: str, kind: str, pairs, extra, missed) -> list[dict]:
@@ -283,9 +276,8 @@ def print_sdg(sdg: dict | None) -> None:
 
 def print_errors(errors: list) -> None:
     print("\nErrors")
-    for kind in KINDS:
-        for e in (e for e in errors if e["kind"] == kind):
-            print(f"  {kind:<13} {e['document']:<26} {e['type']:<10} {e['item']}")
+    for e in sorted(errors, key=lambda e: list(KINDS).index(e["kind"])):
+        print(f"  {e['kind']:<13} {e['document']:<26} {e['type']:<10} {e['item']}")
 
 
 def main() -> None:

@@ -119,3 +119,4 @@ def test_sdg_command_reads_and_writes_json_lines(monkeypatch, capsys):
     assert [o["id"] for o in out] == [1, "b", 3, None]
     assert 5 in out[0]["sdgs"] and out[0]["scores"]["5"] == 1.0
     assert all(set(o) == {"id", "sdgs", "scores"} for o in out[:3])
+    assert 6 in out[1]["sdgs"] and 6 in out[2]["sdgs"]

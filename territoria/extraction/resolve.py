@@ -22,3 +22,9 @@ def first_place(text: str):
         if found:
             return found[0]
     return None
+
+
+def short_name(text: str) -> str | None:
+    """The partner a label names, by its usual short form ('S.I.D.A.' -> 'Sida')."""
+    entry = first_organisation(text)
+    return (entry.acronym or entry.name) if entry else None

@@ -66,14 +66,19 @@ def lexicon(name: str) -> dict[str, dict[tuple[str, ...], list[str]]]:
 
 
 def implicit_weights(stems: list[str], index: dict) -> dict[str, float]:
+    """Longest keyword phrase at each position, then on past it; a phrase of n words weighs n."""
     weights: dict[str, float] = {}
-    for i in range(len(stems)):
-        for n in range(MAX_PHRASE, 0, -1):
+    i = 0
+    while i < len(stems):
+        step = 1
+        for n in range(min(MAX_PHRASE, len(stems) - i), 0, -1):
             codes = index.get(tuple(stems[i : i + n]))
             if codes:
                 for code in set(codes):
                     weights[code] = weights.get(code, 0.0) + n
+                step = n
                 break
+        i += step
     return weights
 
 

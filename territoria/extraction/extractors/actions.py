@@ -7,7 +7,7 @@ import re
 
 from territoria.core.text import normalise_space, strip_accents
 from territoria.extraction.pipeline import Candidate
-from territoria.extraction.resolve import organisation_names
+from territoria.extraction.resolve import organisation_names, short_name
 
 LABEL_RE = re.compile(
     r"^[\W_]*(?P<label>actions?\s+centrales?|core\s+actions?|acci[oó]n(?:es)?\s+central(?:es)?|"
@@ -58,7 +58,7 @@ def _action(context, passage, kind: str, partner: str) -> Candidate:
     digest = hashlib.sha1(f"{passage.order}:{text}".encode()).hexdigest()[:12]
     data = {
         "document_id": context.document.pk, "section": passage.section, "section_title": passage.section_title,
-        "kind": kind, "partnership": organisation_names(partner)[0] if partner and organisation_names(partner) else (partner or None),
+        "kind": kind, "partnership": (short_name(partner) or partner) if partner else None,
         "text": text, "order": passage.order, "organisations": organisation_names(text),
     }
     return Candidate("action", f"{context.document.pk}:{passage.section}:{digest}", data, [(passage, 0, len(passage.text))], document_scoped=True)
