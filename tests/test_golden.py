@@ -60,6 +60,23 @@ def test_seeds_match_their_golden_file(seeds):
     actions = actual["004_b37fac5606fc5f47.txt"]["actions"]
     assert len(actions) == 307 and len({a[0] for a in actions}) == 36
     assert sum(1 for a in actions if a[1] == "reinforced_partnership" and a[2] == "Sida") == 27
+    events = {(e[1], e[2], e[3], e[5]) for e in actual["_all"]["event"]}
+    assert {("2023-05-15", "2023-05-18", False, "Marrakech"), ("2022-02-24T16:15:00+01:00", "2022-02-24T17:00:00+01:00", False, None),
+            ("2016-09-29", "2016-09-30", True, None), ("2016-10-01", "2016-10-02", True, "The Hague")} <= events
+    people = {p[0]: p[1] for p in actual["_all"]["person"]}
+    assert people["Jessie Post"] == "coordinatrice du Secrétariat du Groupe de travail CIB"
+    assert {"Jan van Zanen", "Sébastien Hamel", "Barbara Samuels"} <= set(people)
+
+
+@pytest.mark.django_db
+def test_aliases_in_the_seeds_resolve_to_one_organisation_each(seeds):
+    for path in expand_paths([seeds]):
+        ingest_path(path)
+    organisations = records("organisation")
+    for aliases in (("CGLU", "UCLG"), ("ONU-Habitat", "UN-Habitat"), ("S.I.D.A.", "Sida", "ASDI"), ("OCDE", "OECD")):
+        holders = [o for o in organisations if set(aliases) & set(o["aliases"] + [o["acronym"]])]
+        assert len(holders) == 1, (aliases, [o["name"] for o in holders])
+        assert holders[0]["sources"], aliases
 
 
 @pytest.mark.django_db

@@ -42,7 +42,7 @@ def _y(name):
 
 PATTERNS = [
     # du 15 au 18 mai 2023 / del 3 al 5 de marzo de 2024 / 15-18 May 2023 / 29 et 30 septembre / les 1er et 2 octobre
-    ("day_range", rf"\b{_d('d1')}(?:\s+{_m('m1')})?{DASH}{_d('d2')}\s+(?:de\s+)?{_m('m2')}(?:,?\s+(?:de\s+)?{_y('y')})?"),
+    ("day_range", rf"\b{_d('d1')}(?:\s+(?:de\s+)?{_m('m1')})?{DASH}{_d('d2')}\s+(?:de\s+)?{_m('m2')}(?:,?\s+(?:de\s+)?{_y('y')})?"),
     # May 15-18, 2023 / April 3–5 2024
     ("en_range", rf"\b{_m('m1')}\s+{_d('d1')}{DASH}(?:{_m('m2')}\s+)?{_d('d2')}(?:,?\s+{_y('y')})?"),
     # April–June 2023 / d'avril à juin 2023 / de abril a junio de 2023
@@ -83,9 +83,14 @@ class DateMention:
         return f"{date}T{time}:00{TZ_OFFSETS.get(self.timezone, '')}"
 
 
+DATE_PRESENT = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r"|mi|mid|mediados)\b", re.I)
+
+
 def find_dates(text: str, context_year: int | None) -> list[DateMention]:
     """Every date expression in a passage, longest first, without overlaps."""
     folded = strip_accents(text)
+    if not DATE_PRESENT.search(folded):  # every pattern needs a month name or "mid"
+        return []
     mentions, taken = [], []
     for name, pattern in COMPILED:
         for match in pattern.finditer(folded):

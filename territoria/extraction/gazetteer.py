@@ -48,7 +48,7 @@ def _load(name: str) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
-def _matcher(entries: list[Entry]) -> PhraseMatcher:
+def _matcher(entries: list[Entry], case_sensitive=None) -> PhraseMatcher:
     matcher = PhraseMatcher()
     for entry in entries:
         names = [*(entry.names or {}).values(), *(entry.aliases or []), entry.acronym or ""]
@@ -56,7 +56,7 @@ def _matcher(entries: list[Entry]) -> PhraseMatcher:
             names.append(entry.name)
         for name in dict.fromkeys(names):
             if name:
-                matcher.add(name, entry)
+                matcher.add(name, entry, case_sensitive)
     return matcher
 
 
@@ -71,7 +71,7 @@ def organisations() -> tuple[dict[str, Entry], PhraseMatcher]:
 def cities() -> tuple[dict[str, Entry], PhraseMatcher]:
     entries = [Entry(c["id"], c["name"], "city", c.get("country"), None, c.get("aliases", []), c.get("names", {}))
                for c in _load("cities.json")]
-    return {e.id: e for e in entries}, _matcher(entries)
+    return {e.id: e for e in entries}, _matcher(entries, "capitalised")
 
 
 def _skipped(name: str) -> bool:
@@ -90,4 +90,4 @@ def countries() -> tuple[dict[str, Entry], PhraseMatcher]:
         aliases = [a for a in [country.name, *aliases] if not _skipped(a)]
         english = english if not _skipped(english) else (list(names.values()) or aliases or [country.alpha_2])[0]
         entries.append(Entry(country.alpha_2, english, "country", country.alpha_2, None, aliases, names))
-    return {e.id: e for e in entries}, _matcher(entries)
+    return {e.id: e for e in entries}, _matcher(entries, "capitalised")

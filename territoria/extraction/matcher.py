@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from territoria.core.text import strip_accents, word_spans
 
 MAX_WORDS = 16
+CAPITALISED = object()  # marker: any accents and case after a capital first letter
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,17 @@ class PhraseMatcher:
         self.index: dict[str, dict[tuple[str, ...], list[tuple[str | None, object]]]] = {}
 
     def add(self, name: str, value, case_sensitive: bool | None = None) -> None:
+        """`case_sensitive`: True for exact forms, None to decide by `is_acronym`, and
+        "capitalised" for proper names that must start with a capital (places)."""
         words = tuple(t[2] for t in tokens(name))
         if not words or len(words) > MAX_WORDS:
             return
-        exact = re.sub(r"[\s.\-]", "", name) if (is_acronym(name) if case_sensitive is None else case_sensitive) else None
+        if case_sensitive == "capitalised":
+            exact = re.sub(r"[\s.\-]", "", name) if name.isupper() and len(name) > 1 else CAPITALISED
+        elif is_acronym(name) if case_sensitive is None else case_sensitive:
+            exact = re.sub(r"[\s.\-]", "", name)
+        else:
+            exact = None
         self.index.setdefault(words[0], {}).setdefault(words, []).append((exact, value))
 
     def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match]:
@@ -64,7 +72,7 @@ class PhraseMatcher:
             start, end = toks[i][0], toks[i + length - 1][1]
             surface = text[start:end]
             for exact, value in entries:
-                if exact is None or re.sub(r"[\s.\-]", "", surface) == exact:
+                if exact is None or (exact is CAPITALISED and surface[:1].isupper()) or re.sub(r"[\s.\-]", "", surface) == exact:
                     return Match(start, _with_final_dot(text, end, exact), value, surface), length
         return None, 0
 

@@ -44,7 +44,7 @@ class Context:
         self.document = document
         self.passages = passages
         self.topics: list[Topic] = []
-        self.passage_topics: dict[int, dict] = {}
+        self._people: dict[int, list] = {}
 
     def text(self, passage) -> str:
         return passage.text[:MAX_PASSAGE_CHARS]
@@ -55,6 +55,14 @@ class Context:
 
     def tokens(self, passage):
         return self._tokens[passage.pk]
+
+    def people(self, passage) -> list:
+        """People named in a passage, found once for the people and places extractors."""
+        if passage.pk not in self._people:
+            from territoria.extraction.extractors.people import people_in
+
+            self._people[passage.pk] = people_in(self.text(passage))
+        return self._people[passage.pk]
 
 
 def extract_document(document) -> Run:
@@ -103,33 +111,51 @@ def merge_data(old: dict, new: dict) -> dict:
 
 @transaction.atomic
 def reconcile(document, candidates: list[Candidate], topics: list[Topic]) -> dict:
+    """Store one document's candidates in a handful of queries, whatever their number."""
+    previous = set(Source.objects.filter(document=document).values_list("fact_id", flat=True))
     Source.objects.filter(document=document).delete()
     Topic.objects.filter(document=document).delete()
     Topic.objects.bulk_create(topics)
+    grouped = _group(candidates)
+    facts = _facts_for(document, grouped)
+    Source.objects.bulk_create(
+        Source(fact=facts[ident], document=document, passage=p, start=s, end=e)
+        for ident, candidate in grouped.items() for p, s, e in candidate.sources
+    )
+    _forget_orphans(previous)
     counts: dict[str, int] = {}
-    sources = []
-    for (kind, key), candidate in _group(candidates).items():
-        fact = _fact_for(document, candidate)
-        sources.extend(Source(fact=fact, document=document, passage=p, start=s, end=e) for p, s, e in candidate.sources)
+    for kind, _ in grouped:
         counts[kind] = counts.get(kind, 0) + 1
-    Source.objects.bulk_create(sources)
-    _forget_orphans(document)
     return counts
 
 
-def _fact_for(document, candidate: Candidate) -> Fact:
-    fact = Fact.objects.filter(kind=candidate.kind, key=candidate.key).first()
-    if fact is None:
-        return Fact.objects.create(kind=candidate.kind, key=candidate.key, data=candidate.data,
-                                   document=document if candidate.document_scoped else None)
-    while fact.merged_into_id:  # evidence goes to the fact a person merged this one into
-        fact = fact.merged_into
-    if fact.state == State.EXTRACTED:
-        fact.data = candidate.data if candidate.document_scoped else merge_data(candidate.data, fact.data)
-        fact.save(update_fields=["data", "updated_at"])
-    return fact
+def _facts_for(document, grouped: dict) -> dict[tuple[str, str], Fact]:
+    """Existing facts by identity (refreshed unless reviewed), new ones created in bulk."""
+    existing: dict[tuple[str, str], Fact] = {}
+    for kind in {kind for kind, _ in grouped}:
+        keys = [key for k, key in grouped if k == kind]
+        for i in range(0, len(keys), 500):
+            for fact in Fact.objects.filter(kind=kind, key__in=keys[i : i + 500]).select_related("merged_into"):
+                existing[(kind, fact.key)] = fact
+    new = [Fact(kind=c.kind, key=c.key, data=c.data, document=document if c.document_scoped else None)
+           for ident, c in grouped.items() if ident not in existing]
+    Fact.objects.bulk_create(new)
+    refreshed = []
+    for ident, fact in existing.items():
+        while fact.merged_into_id:  # evidence goes to the fact a person merged this one into
+            fact = fact.merged_into
+        existing[ident] = fact
+        if fact.state == State.EXTRACTED:
+            candidate = grouped[ident]
+            data = candidate.data if candidate.document_scoped else merge_data(candidate.data, fact.data)
+            if data != fact.data:
+                fact.data = data
+                refreshed.append(fact)
+    Fact.objects.bulk_update(refreshed, ["data"], batch_size=200)
+    return {**existing, **{(f.kind, f.key): f for f in new}}
 
 
-def _forget_orphans(document) -> None:
-    """Unreviewed facts that no source supports any more disappear."""
-    Fact.objects.filter(state=State.EXTRACTED, merged_into=None, sources__isnull=True).exclude(merged__isnull=False).delete()
+def _forget_orphans(fact_ids: set[int]) -> None:
+    """Unreviewed facts this document supported and nothing supports any more disappear."""
+    if fact_ids:
+        Fact.objects.filter(pk__in=fact_ids, state=State.EXTRACTED, merged_into=None, sources__isnull=True, merged__isnull=True).delete()

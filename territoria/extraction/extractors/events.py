@@ -15,15 +15,18 @@ from territoria.extraction.pipeline import Candidate
 from territoria.extraction.resolve import first_organisation, first_place
 
 EVENT_WORDS = (
-    r"r[ée]union|rencontre|meeting|reuni[oó]n|encuentro|forum|foro|congr[eè]s|congress|congreso|sommet|summit|cumbre|"
-    r"conf[ée]rence|conference|conferencia|s[ée]minaire|seminar|seminario|webinaire|webinar|webinario|atelier|workshop|taller|"
-    r"session|sesi[oó]n|assembl[ée]e|assembly|asamblea|d[ée]bat|debate|campus|retraite|retreat|consultation|consulta|"
+    r"r[ée]unions?|rencontres?|meetings?|reuni[oó]n|reuniones|encuentros?|forums?|foros?|congr[eè]s|congress|congresos?|sommets?|summits?|cumbres?|"
+    r"conf[ée]rences?|conferences?|conferencias?|s[ée]minaires?|seminars?|seminarios?|webinaires?|webinars?|webinarios?|ateliers?|workshops?|talleres|taller|"
+    r"sessions?|sesi[oó]n|sesiones|assembl[ée]es?|assembly|asambleas?|d[ée]bats?|debates?|campus|retraites?|retreats?|consultations?|consultas?|"
+    r"jornadas?|assises|missions? techniques?|misi[oó]n t[eé]cnica|study tours?|visites? d'[ée]tude|viajes? de estudio|"
+    r"comit[ée] de pilotage|steering committee|comit[ée] directivo|board meeting|conseil national|"
     r"bureau ex[ée]cutif|executive bureau|bur[oó] ejecutivo|conseil mondial|world council|consejo mundial|"
     r"COP ?\d+|HLPF|FPHN|FPAN|WUF ?\d*|Forum urbain mondial|World Urban Forum|Foro Urbano Mundial|exchange|[ée]change|intercambio|visite|visit|visita|training|formation|formaci[oó]n"
 )
 EVENT_RE = re.compile(rf"\b(?:{EVENT_WORDS})\b", re.I)
 # Verbs of meeting: the sentence names no event, the document's title does.
-MEETING_VERB_RE = re.compile(r"\b(?:se r[ée]unir|se r[ée]uniront|se sont r[ée]unis|se sont retrouv[ée]s|met|will meet|gathered|se reunir[aá]n|se reunieron|reunirse)\b", re.I)
+MEETING_VERB_RE = re.compile(r"\b(?:se r[ée]unir|se r[ée]unira|se r[ée]uniront|se sont r[ée]unis|se sont retrouv[ée]s|met|will meet|gathered|se reunir[aá]n?|se reunieron|reunirse)\b", re.I)
+DATELINE_RE = re.compile(r"^\s*[^\W\d][\w .'’-]{1,40},\s+(?:le\s+|el\s+)?$")  # the text before the date of "Barcelone, le 11 mars 2024"
 SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 ORGANISER_RE = re.compile(r"(?:organis[ée]e?s? par|organi[sz]ed by|organizad[oa]s? por|hosted by|accueillie? par|convened by|convoqu[ée]e? par)\s+(?P<org>[^,;.]{2,120}?)(?=\s+(?:du|from|del|le|les|on|el|en|in|à|at)\s|[,;.]|$)", re.I)
 from territoria.extraction.dates import MONTH as _MONTH  # noqa: E402
@@ -31,6 +34,8 @@ from territoria.extraction.dates import MONTH as _MONTH  # noqa: E402
 NAME_CUT_RE = re.compile(
     r"\s*(?:,|;|:|\(|–|—| - | du \d| from \d| del \d| le \d| les \d| on \d| el \d| organis| organiz| entre | between | which | qui | que "
     r"| se tiendra| will | aura lieu| took place| a eu lieu| tuvo lugar| d'ici | by mid| by the end| para mediados| hasta "
+    r"| is | was | were | are | held | planned | scheduled | brought | gathered | est | sera | seront | a | ont | fait | r[ée]unira | aura "
+    r"| es | fue | ser[aá] | reunir[aá] | celebrad[oa]s? | se celebr| tendr[aá] | permitir[aá] | et soutiendra"
     rf"|\s(?:en|in|de|of|el|le)\s+(?:{_MONTH.format('m')}|(?:19|20)\d\d\b))",
     re.I,
 )
@@ -45,8 +50,11 @@ def extract(context) -> list[Candidate]:
         text = context.text(passage)
         mentions = find_dates(text, year)
         explicit = [m for m in mentions if not m.year_inferred]
-        for mention in mentions:
-            candidate = _event(context, passage, text, mention, title_is_event)
+        for index, mention in enumerate(mentions):
+            if passage.order < 6 and DATELINE_RE.match(text[: mention.start]):
+                continue  # "Barcelone, le 11 mars 2024": when the news was written, not an event
+            bounds = (mentions[index - 1].end if index else 0, mentions[index + 1].start if index + 1 < len(mentions) else len(text))
+            candidate = _event(context, passage, text, mention, title_is_event, bounds)
             if candidate:
                 candidates.append(candidate)
         if explicit:
@@ -61,9 +69,13 @@ def _sentence(text: str, start: int) -> tuple[int, str]:
     return 0, text
 
 
-def _event(context, passage, text, mention, title_is_event) -> Candidate | None:
+def _event(context, passage, text, mention, title_is_event, bounds) -> Candidate | None:
+    """The event a date belongs to, read from its own stretch of the sentence: between the
+    previous date and the next one, so two events in one sentence keep their own names."""
     offset, sentence = _sentence(text, mention.start)
-    words = EVENT_RE.search(sentence)
+    low, high = max(offset, bounds[0]), min(offset + len(sentence), bounds[1])
+    sentence = text[low:high]
+    words = _nearest_event_word(sentence, mention.start - low)
     near_title = passage.order < 5 and title_is_event
     if not words and not near_title and not MEETING_VERB_RE.search(sentence):
         return None
@@ -79,6 +91,13 @@ def _event(context, passage, text, mention, title_is_event) -> Candidate | None:
     }
     anchor = place.value.id if place else strip_accents(name.lower())[:60]
     return Candidate("event", f"{mention.date_start}:{anchor}", data, [(passage, mention.start, mention.end)])
+
+
+def _nearest_event_word(sentence: str, date_at: int):
+    """The last event word before the date, else the first one after it."""
+    found = list(EVENT_RE.finditer(sentence))
+    before = [m for m in found if m.start() < date_at]
+    return before[-1] if before else (found[0] if found else None)
 
 
 def _name(sentence: str, words: re.Match) -> str:

@@ -10,8 +10,9 @@ from territoria.core.text import strip_accents
 from territoria.extraction.pipeline import Candidate
 from territoria.extraction.resolve import organisation_names
 
+QUALIFIER = r"(?:(?:programme|program|executive|senior|principal|principale|technical|permanent|general|deputy|chief|lead|adjoint|adjointe|ejecutiva?|t[ée]cnica?|permanente)\s+)?"
 ROLE_WORDS = (
-    "coordinateur|coordinatrice|coordinator|coordinador|coordinadora|président|présidente|president|presidente|presidenta|"
+    "secr[ée]taire|secretary|secretari[oa]|coordinateur|coordinatrice|coordinator|coordinador|coordinadora|président|présidente|president|presidente|presidenta|"
     "coprésident|coprésidente|co-président|co-présidente|co-president|copresidente|copresidenta|vice-président|vice-présidente|"
     "vice-president|vicepresidente|vicepresidenta|secrétaire générale?|secretary[- ]general|secretario general|secretaria general|"
     "directeur|directrice|director|directora|maire|mayor|alcalde|alcaldesa|adjointe?|deputy mayor|teniente de alcalde|"
@@ -21,21 +22,32 @@ ROLE_WORDS = (
     "chair|chairperson|senior|délégué|déléguée|delegate|delegado|delegada|fondateur|fondatrice|founder|fundador|fundadora|"
     "chercheur|chercheuse|researcher|investigador|investigadora|professeur|professor|profesor|profesora|ambassadeur|ambassador|embajador|embajadora"
 )
-PARTICLE = r"(?:van der|van den|van|von|der|den|di|dos|da|du|ben|bin|al|el)"  # not de/del/la: they are prepositions too
+PARTICLE = r"(?:van der|van den|van|von|der|den|di|dos|da|du|ben|bin|al|el|de|del)"
 UPPER = r"[A-ZÀ-ÖØ-Þ]"
 NAME_WORD = rf"{UPPER}[a-zà-öø-ÿ]+(?:-{UPPER}[a-zà-öø-ÿ]+)?"
 PERSON = rf"(?P<name>{NAME_WORD}(?:\s+(?:{PARTICLE}\s+)?{NAME_WORD}){{1,3}})"
-ROLE_AFTER = re.compile(rf"{PERSON},\s+(?=(?P<role>(?i:(?:(?:le|la|l'|the|el)\s+)?(?:{ROLE_WORDS}))\b[^|;()\n]{{0,160}}))")
-ROLE_BEFORE = re.compile(rf"(?i:\b(?:l'|le |la |the |el |por el |por la ))(?P<role>(?i:(?:{ROLE_WORDS})(?:\s+(?:principale?|principal|senior|général|general))?))\s+{PERSON}")
+ROLE = rf"(?i:{QUALIFIER}(?:{ROLE_WORDS}))"
+ROLE_AFTER = re.compile(rf"{PERSON},\s+(?=(?P<role>(?i:(?:(?:le|la|l'|the|el)\s+)?){ROLE}\b[^|;()\n]{{0,160}}))")
+# "l'expert principal Sébastien Hamel", "the senior advisor Pieter van der Merwe", "l'adjoint au maire Hichem Ben Salah"
+ROLE_BEFORE = re.compile(rf"(?i:\b(?:l'|le |la |the |el |por el |por la ))(?P<role>{ROLE}(?i:\s+(?:principale?|principal|senior|général|general|au maire|du maire|de la maire))?)\s+{PERSON}")
+# "La maire de Rabat, Leila Bennani", "Le coordinateur du programme, Ousmane Sawadogo", "Asesora técnica: Rosa Mamani"
+ROLE_COMMA = re.compile(rf"(?i:\b(?:l'|le |la |the |el ))(?P<role>{ROLE}[^,.;:|\n]{{0,80}}?),\s+{PERSON}\b")
+ROLE_COLON = re.compile(rf"(?P<role>{ROLE}(?:\s+[\w-]+){{0,2}})\s*:\s*{PERSON}\b")
+OPENERS = re.compile(r"^(?:(?:Selon|Según|According to|For|Pour|Para|Dr|Dra|Mr|Mrs|Ms|Mme|Mlle|M|Sr|Sra|Srta|Dña|Don|Prof|Me)\.?\s+)+")
 # A role ends where a new clause or a second person starts.
-ROLE_END = re.compile(r"\s+(?:sur|on|sobre|pour|for|para|lors|during|durante|qui|who|que|a |à |has |a été)\s|[.,]\s+[A-ZÀ-Þ]|,\s+(?:y|et|and|e)\s|\.$|,\s*$")
+ROLE_END = re.compile(r"\s+(?:sur|on|sobre|pour|for|para|lors|during|durante|qui|who|que|a |à |has |a été)\s|[.,;]\s|\.$|,\s*$|\s[«\"“]")
 NOT_NAMES = {"ordre du jour", "groupe de travail", "working group", "grupo de trabajo"}
+
+
+ROLE_PRESENT = re.compile(rf"(?i:\b(?:{ROLE_WORDS}))")
 
 
 def people_in(text: str) -> list[tuple[dict, int, int]]:
     """[(person, start, end)] named in a text, role first or role after."""
     found = []
-    for pattern in (ROLE_AFTER, ROLE_BEFORE):
+    if not ROLE_PRESENT.search(text):  # one quick scan spares the four patterns below
+        return found
+    for pattern in (ROLE_AFTER, ROLE_COMMA, ROLE_BEFORE, ROLE_COLON):
         for match in pattern.finditer(text):
             name = _clean_name(match["name"], pattern is ROLE_AFTER)
             if not name or any(s < match.end("name") and match.start("name") < e for _, s, e in found):
@@ -48,6 +60,13 @@ def people_in(text: str) -> list[tuple[dict, int, int]]:
 
 
 def _clean_name(name: str, case_checked: bool) -> str | None:
+    name = OPENERS.sub("", name)
+    # "Palabras de Laura Méndez Rojas": a preposition, not a particle, when a full name follows it
+    parts = re.split(r"\s(?:de|del)\s", name)
+    if len(parts) > 1 and len(parts[-1].split()) >= 2:
+        name = parts[-1]
+    if len(name.split()) < 2:
+        return None
     if strip_accents(name.lower()) in NOT_NAMES or name.isupper():
         return None
     return name
@@ -68,6 +87,6 @@ def person_key(name: str) -> str:
 def extract(context) -> list[Candidate]:
     candidates = []
     for passage in context.passages:
-        for person, start, end in people_in(context.text(passage)):
+        for person, start, end in context.people(passage):
             candidates.append(Candidate("person", person_key(person["name"]), person, [(passage, start, end)]))
     return candidates

@@ -18,13 +18,18 @@ def place_key(entry) -> str:
 def extract(context) -> list[Candidate]:
     _, city_matcher = gazetteer.cities()
     _, country_matcher = gazetteer.countries()
-    _, organisation_matcher = gazetteer.organisations()
     candidates = []
     for passage in context.passages:
         text, toks = context.text(passage), context.tokens(passage)
-        inside_names = [(m.start, m.end) for m in organisation_matcher.find(text, toks)]
-        for match in city_matcher.find(text, toks) + country_matcher.find(text, toks):
-            if any(s <= match.start and match.end <= e and (s, e) != (match.start, match.end) for s, e in inside_names):
-                continue  # "Pays-Bas" inside "Association des communes des Pays-Bas" is still a place; a city inside an org name is not
+        people = [(s, e) for _, s, e in context.people(passage)]
+        cities = city_matcher.find(text, toks)
+        countries = [m for m in country_matcher.find(text, toks) if not _inside(m, [(c.start, c.end) for c in cities])]
+        for match in cities + countries:
+            if _inside(match, people):  # "Marta Lagos" is a person, not Lagos
+                continue
             candidates.append(Candidate("place", place_key(match.value), place_record(match.value), [(passage, match.start, match.end)]))
     return candidates
+
+
+def _inside(match, spans) -> bool:
+    return any(s <= match.start and match.end <= e for s, e in spans)
