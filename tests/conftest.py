@@ -29,7 +29,7 @@ def make_user(django_user_model, username, role):
 
     user = django_user_model.objects.create_user(username, password="pw-" + username, is_superuser=(role == "admin"))
     if role in ("member", "editor"):
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])  # transactional tests flush migration data
     return user
 
 
