@@ -43,9 +43,3 @@ def detect_passage(text: str, document_language: str) -> str:
         return document_language
     language, confidence = classify(text[:2000])
     return language if confidence >= MIN_CONFIDENCE else document_language
-
-
-def detect_query(text: str) -> str | None:
-    """A query's language, or None when it is too short to tell."""
-    language, confidence = classify(text)
-    return language if confidence >= 0.95 and len(words(text)) >= 2 else None

@@ -71,13 +71,14 @@ def document(request, pk, format=None):
     doc = get_object_or_404(Document.objects.visible_to(request.user).select_related("current"), pk=pk)
     passages = list(Passage.objects.filter(version=doc.current).order_by("order"))
     versions = list(doc.versions.order_by("-number"))
+    outline = [p for p in passages if p.kind == Passage.Kind.HEADING]
     payload = {
         **exports.document_record(doc),
         "versions": [_version_record(v) for v in versions],
-        "outline": [_passage_record(p) for p in passages if p.kind == Passage.Kind.HEADING],
+        "outline": [_passage_record(p) for p in outline],
         "passages": [_passage_record(p) for p in passages],
     }
-    context = {"doc": doc, "passages": passages, "versions": versions, "outline": _outline(passages)}
+    context = {"doc": doc, "passages": passages, "versions": versions, "outline": outline}
     return respond(request, "web/document.html", context, payload, format)
 
 
@@ -94,11 +95,6 @@ def _version_record(v: Version) -> dict:
         "status": v.status, "errors": v.errors, "timings": v.timings, "created_at": v.created_at.isoformat(),
         "original_name": v.original_name,
     }
-
-
-def _outline(passages) -> list[Passage]:
-    """Headings with an indentation level for the structure tree."""
-    return [p for p in passages if p.kind == Passage.Kind.HEADING]
 
 
 def download(request, pk, number):
@@ -168,12 +164,6 @@ def _ingest_upload(uploaded, user, visibility):
         mb = uploaded.size / 1024 / 1024
         return IngestResult(path=name, error=f"{name}: the file is {mb:.1f} MB, above the {settings.MAX_UPLOAD_MB} MB limit")
     return ingest_bytes(name, uploaded.read(), key=f"upload:{name}", user=user, visibility=visibility)
-
-
-def home(request):
-    from django.shortcuts import redirect
-
-    return redirect("library:index")
 
 
 def csrf_failure(request, reason=""):
