@@ -386,7 +386,7 @@ def report(r: dict) -> None:
         print(f"  {stage:<12} {alone}     {s:14.2f}     {s / n * 1000:10.2f}   {s / i['seconds'] * 100:6.1f} %")
     print("  (stages from Version.timings; store+index = services._store, extraction = services._extract; other = the rest)")
     if i["extractors"]:
-        print("  extraction by extractor (s): " + ", ".join(f"{k} {v:.2f}" for k, v in i["extractors"].items()))
+        print("  extraction by extractor (s): " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(i["extractors"].items(), key=lambda kv: -kv[1])))
     print(f"  bulk top-up: {r['filler']} passages in {r['filler_seconds']:.1f} s (bulk_create + backend.index, no pipeline)")
     print(f"\n== {r['backend']}: search over {r['passages']} passages, {r['queries']} queries, limit 20 (ms)")
     print("                         p50     p95     p99     max    mean   mean total hits")

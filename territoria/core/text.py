@@ -45,6 +45,14 @@ def strip_accents(text: str) -> str:
     """'Coopération décentralisée' -> 'Cooperation decentralisee'."""
     if text.isascii():
         return text
+    if len(text) < 40:
+        return _strip_short(text)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=100_000)
+def _strip_short(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

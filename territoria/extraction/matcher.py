@@ -34,6 +34,7 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
 class PhraseMatcher:
     def __init__(self):
         self.index: dict[str, dict[tuple[str, ...], list[tuple[str | None, object]]]] = {}
+        self.longest: dict[str, int] = {}  # first word -> most words of a name starting with it
 
     def add(self, name: str, value, case_sensitive: bool | None = None) -> None:
         """`case_sensitive`: True for exact forms, None to decide by `is_acronym`, and
@@ -48,6 +49,7 @@ class PhraseMatcher:
         else:
             exact = None
         self.index.setdefault(words[0], {}).setdefault(words, []).append((exact, value))
+        self.longest[words[0]] = max(self.longest.get(words[0], 0), len(words))
 
     def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match]:
         toks = tokens(text) if toks is None else toks
@@ -65,7 +67,7 @@ class PhraseMatcher:
         candidates = self.index.get(toks[i][2])
         if not candidates:
             return None, 0
-        for length in range(min(MAX_WORDS, len(toks) - i), 0, -1):
+        for length in range(min(self.longest[toks[i][2]], len(toks) - i), 0, -1):
             entries = candidates.get(tuple(t[2] for t in toks[i : i + length]))
             if not entries:
                 continue

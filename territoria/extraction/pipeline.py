@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
 from territoria.extraction.matcher import tokens
@@ -43,7 +43,7 @@ class Context:
     def __init__(self, document, passages):
         self.document = document
         self.passages = passages
-        self.topics: list[Topic] = []
+        self.topics: list[tuple] = []  # (passage_id, document_id, scheme, code, score, explicit)
         self._people: dict[int, list] = {}
 
     def text(self, passage) -> str:
@@ -110,18 +110,16 @@ def merge_data(old: dict, new: dict) -> dict:
 
 
 @transaction.atomic
-def reconcile(document, candidates: list[Candidate], topics: list[Topic]) -> dict:
+def reconcile(document, candidates: list[Candidate], topics: list[tuple]) -> dict:
     """Store one document's candidates in a handful of queries, whatever their number."""
     previous = set(Source.objects.filter(document=document).values_list("fact_id", flat=True))
     Source.objects.filter(document=document).delete()
     Topic.objects.filter(document=document).delete()
-    Topic.objects.bulk_create(topics)
+    _insert(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), topics)
     grouped = _group(candidates)
     facts = _facts_for(document, grouped)
-    Source.objects.bulk_create(
-        Source(fact=facts[ident], document=document, passage=p, start=s, end=e)
-        for ident, candidate in grouped.items() for p, s, e in candidate.sources
-    )
+    _insert(Source, ("fact_id", "document_id", "passage_id", "start", "end"),
+            [(facts[ident], document.pk, p.pk, s, e) for ident, c in grouped.items() for p, s, e in c.sources])
     _forget_orphans(previous)
     counts: dict[str, int] = {}
     for kind, _ in grouped:
@@ -129,30 +127,50 @@ def reconcile(document, candidates: list[Candidate], topics: list[Topic]) -> dic
     return counts
 
 
-def _facts_for(document, grouped: dict) -> dict[tuple[str, str], Fact]:
-    """Existing facts by identity (refreshed unless reviewed), new ones created in bulk."""
-    existing: dict[tuple[str, str], Fact] = {}
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Sources and topics are many and plain: one executemany, no model instances."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})", rows)
+
+
+def _existing(grouped: dict) -> dict[tuple[str, str], list]:
+    """[id, state, merged_into_id, data] of the stored facts with the candidates' keys."""
+    found: dict[tuple[str, str], list] = {}
     for kind in {kind for kind, _ in grouped}:
         keys = [key for k, key in grouped if k == kind]
         for i in range(0, len(keys), 500):
-            for fact in Fact.objects.filter(kind=kind, key__in=keys[i : i + 500]).select_related("merged_into"):
-                existing[(kind, fact.key)] = fact
+            rows = Fact.objects.filter(kind=kind, key__in=keys[i : i + 500]).order_by().values_list("key", "id", "state", "merged_into_id", "data")
+            for key, *row in rows:
+                found[(kind, key)] = row
+    return found
+
+
+def _follow_merges(row: list) -> list:
+    while row[2]:  # evidence goes to the fact a person merged this one into
+        row = list(Fact.objects.filter(pk=row[2]).values_list("id", "state", "merged_into_id", "data")[0])
+    return row
+
+
+def _facts_for(document, grouped: dict) -> dict[tuple[str, str], int]:
+    """Fact ids by identity: existing facts (refreshed unless reviewed), new ones created in bulk."""
+    existing = _existing(grouped)
     new = [Fact(kind=c.kind, key=c.key, data=c.data, document=document if c.document_scoped else None)
            for ident, c in grouped.items() if ident not in existing]
     Fact.objects.bulk_create(new)
-    refreshed = []
-    for ident, fact in existing.items():
-        while fact.merged_into_id:  # evidence goes to the fact a person merged this one into
-            fact = fact.merged_into
-        existing[ident] = fact
-        if fact.state == State.EXTRACTED:
+    ids, refreshed = {(f.kind, f.key): f.pk for f in new}, []
+    for ident, row in existing.items():
+        pk, state, _, data = _follow_merges(row)
+        ids[ident] = pk
+        if state == State.EXTRACTED:
             candidate = grouped[ident]
-            data = candidate.data if candidate.document_scoped else merge_data(candidate.data, fact.data)
-            if data != fact.data:
-                fact.data = data
-                refreshed.append(fact)
+            fresh = candidate.data if candidate.document_scoped else merge_data(candidate.data, data)
+            if fresh != data:
+                refreshed.append(Fact(pk=pk, data=fresh))
     Fact.objects.bulk_update(refreshed, ["data"], batch_size=200)
-    return {**existing, **{(f.kind, f.key): f for f in new}}
+    return ids
 
 
 def _forget_orphans(fact_ids: set[int]) -> None:

@@ -3,10 +3,10 @@
 from territoria.extraction import gazetteer
 
 
-def organisation_names(text: str) -> list[str]:
+def organisation_names(text: str, tokens=None) -> list[str]:
     """Canonical names of the known organisations a short text names ('S.I.D.A.' -> 'Sida')."""
     _, matcher = gazetteer.organisations()
-    return list(dict.fromkeys(m.value.name for m in matcher.find(text)))
+    return list(dict.fromkeys(m.value.name for m in matcher.find(text, tokens)))
 
 
 def first_organisation(text: str):

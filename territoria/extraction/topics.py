@@ -62,16 +62,22 @@ def lexicon(name: str) -> dict[str, dict[tuple[str, ...], list[str]]]:
                 key = tuple(_stems(phrase, language))
                 if key and len(key) <= MAX_PHRASE:
                     index[language].setdefault(key, []).append(code)
+    for language_index in index.values():
+        longest: dict[str, int] = {}
+        for key in list(language_index):
+            longest[key[0]] = max(longest.get(key[0], 0), len(key))
+        language_index[None] = longest
     return index
 
 
 def implicit_weights(stems: list[str], index: dict) -> dict[str, float]:
     """Longest keyword phrase at each position, then on past it; a phrase of n words weighs n."""
     weights: dict[str, float] = {}
+    longest = index.get(None, {})  # first stem -> most words of a phrase starting with it
     i = 0
     while i < len(stems):
         step = 1
-        for n in range(min(MAX_PHRASE, len(stems) - i), 0, -1):
+        for n in range(min(longest.get(stems[i], 0), len(stems) - i), 0, -1):
             codes = index.get(tuple(stems[i : i + n]))
             if codes:
                 for code in set(codes):

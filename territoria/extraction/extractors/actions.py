@@ -59,6 +59,6 @@ def _action(context, passage, kind: str, partner: str) -> Candidate:
     data = {
         "document_id": context.document.pk, "section": passage.section, "section_title": passage.section_title,
         "kind": kind, "partnership": (short_name(partner) or partner) if partner else None,
-        "text": text, "order": passage.order, "organisations": organisation_names(text),
+        "text": text, "order": passage.order, "organisations": organisation_names(passage.text, context.tokens(passage)),
     }
     return Candidate("action", f"{context.document.pk}:{passage.section}:{digest}", data, [(passage, 0, len(passage.text))], document_scoped=True)

@@ -5,8 +5,9 @@
 """
 
 import re
+from functools import lru_cache
 
-from territoria.core.text import strip_accents
+from territoria.core.text import strip_accents, words
 from territoria.extraction.pipeline import Candidate
 from territoria.extraction.resolve import organisation_names
 
@@ -39,13 +40,18 @@ ROLE_END = re.compile(r"\s+(?:sur|on|sobre|pour|for|para|lors|during|durante|qui
 NOT_NAMES = {"ordre du jour", "groupe de travail", "working group", "grupo de trabajo"}
 
 
-ROLE_PRESENT = re.compile(rf"(?i:\b(?:{ROLE_WORDS}))")
+ROLE_FIRST_WORDS = re.compile("|".join(sorted({strip_accents(re.split(r"\s|\[- \]", a)[0]) for a in ROLE_WORDS.split("|")})))
+
+
+@lru_cache(maxsize=50_000)
+def _is_role_word(word: str) -> bool:
+    return bool(ROLE_FIRST_WORDS.fullmatch(strip_accents(word)))
 
 
 def people_in(text: str) -> list[tuple[dict, int, int]]:
     """[(person, start, end)] named in a text, role first or role after."""
     found = []
-    if not ROLE_PRESENT.search(text):  # one quick scan spares the four patterns below
+    if not any(_is_role_word(w) for w in words(text)):  # a cheap test spares the four patterns below
         return found
     for pattern in (ROLE_AFTER, ROLE_COMMA, ROLE_BEFORE, ROLE_COLON):
         for match in pattern.finditer(text):

@@ -13,6 +13,6 @@ def extract(context) -> list:
         sdgs, themes, explicit = topics.score(text, passage.language)
         for scheme, scores in ((Topic.Scheme.SDG, sdgs), (Topic.Scheme.THEME, themes)):
             for code in topics.tagged(scores):
-                context.topics.append(Topic(passage=passage, document=context.document, scheme=scheme, code=code,
-                                            score=scores[code], explicit=scheme == Topic.Scheme.SDG and code in explicit))
+                context.topics.append((passage.pk, context.document.pk, scheme.value, code, scores[code],
+                                       scheme == Topic.Scheme.SDG and code in explicit))
     return []
