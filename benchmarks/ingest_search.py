@@ -209,15 +209,20 @@ class BarePostgres:
 def measure_convert(docs) -> tuple[dict, list[list[str]]]:
     from territoria.library.pipeline import convert
 
-    stages, texts, chars, failed = {}, [], 0, 0
     started = time.perf_counter()
-    for name, data in docs:
-        conv = convert(name, data)
-        for stage, seconds in conv.timings.items():
-            stages[stage] = stages.get(stage, 0.0) + seconds
-        texts.append([b.text for b in conv.blocks])
-        chars, failed = chars + conv.text_chars, failed + (conv.status == "failure")
-    return {"seconds": time.perf_counter() - started, "stages": stages, "text_chars": chars, "failed": failed}, texts
+    conversions = [convert(name, data) for name, data in docs]
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "stages": add_up(c.timings for c in conversions), "failed": sum(c.status == "failure" for c in conversions),
+            "text_chars": sum(c.text_chars for c in conversions)}, [[b.text for b in c.blocks] for c in conversions]
+
+
+def add_up(timings) -> dict[str, float]:
+    """{stage: seconds} dicts summed per stage, in first-seen order."""
+    totals = {}
+    for one in timings:
+        for name, seconds in one.items():
+            totals[name] = totals.get(name, 0.0) + seconds
+    return totals
 
 
 def time_steps(module, names) -> dict[str, float]:
@@ -241,10 +246,8 @@ def measure_ingest(docs) -> dict:
     steps = time_steps(services, ["_store", "_extract"])  # store+index, and fact extraction when the code has it
     started = time.perf_counter()
     failed = sum(services.ingest_bytes(name, data, f"bench/{name}").failed for name, data in docs)
-    seconds, stages = time.perf_counter() - started, {}
-    for timings in Version.objects.filter(document__key__in=[f"bench/{n}" for n, _ in docs]).values_list("timings", flat=True):
-        for stage, s in timings.items():
-            stages[stage] = stages.get(stage, 0.0) + s
+    seconds = time.perf_counter() - started
+    stages = add_up(Version.objects.filter(document__key__startswith="bench/doc").values_list("timings", flat=True))
     steps = {{"_store": "store+index", "_extract": "extraction"}[k]: v for k, v in steps.items()}
     steps["other"] = seconds - sum(stages.values()) - sum(steps.values())
     return {"seconds": seconds, "stages": stages, "steps": steps, "failed": failed, "extractors": extractor_timings()}
@@ -256,11 +259,7 @@ def extractor_timings() -> dict[str, float]:
         from territoria.extraction.models import Run
     except ImportError:
         return {}
-    totals = {}
-    for timings in Run.objects.filter(document__key__startswith="bench/doc").values_list("timings", flat=True):
-        for name, s in timings.items():
-            totals[name] = totals.get(name, 0.0) + s
-    return totals
+    return add_up(Run.objects.filter(document__key__startswith="bench/doc").values_list("timings", flat=True))
 
 
 def measure_bare_ingest(bare, texts) -> float:
@@ -296,7 +295,8 @@ def top_up(target: int, rng) -> tuple[list[str], float]:
             passages = Passage.objects.bulk_create(
                 Passage(version=versions[j // FILLER_PER_DOC], document=docs[j // FILLER_PER_DOC], order=j % FILLER_PER_DOC,
                         kind=rows[j][1], language=rows[j][0], text=rows[j][2]) for j in range(start, min(start + BATCH, need)))
-            backend.index(passages)
+            for document_index in sorted({j // FILLER_PER_DOC for j in range(start, min(start + BATCH, need))}):
+                backend.index([p for p in passages if p.document_id == docs[document_index].pk], docs[document_index])
     return [text for _, _, text in rows], time.perf_counter() - started
 
 
@@ -366,6 +366,8 @@ def measure_all(args, rng, docs, warmup, in_bytes, tmp) -> dict:
     print(f"[{args.backend}] {passages} passages; {len(queries)} queries…", flush=True)
     engine_t, engine_hits = latencies(lambda q: search(q, Filters(public_only=False), 20).total, queries)
     bare_t, bare_hits = latencies(lambda q: bare.search(bare_words(q))[1], queries)
+    slowest = sorted(zip(engine_t, queries), reverse=True)[:8]
+    print(f"[{args.backend}] slowest queries: " + "; ".join(f"{q!r} {t:.0f} ms" for t, q in slowest), flush=True)
     return {"backend": args.backend, "documents": len(docs), "input_mb": in_bytes / MB, "text_chars": conv["text_chars"],
             "passages": passages, "ingested_passages": sum(map(len, texts)), "convert": conv, "ingest": ingest,
             "bare_ingest_seconds": bare_s, "filler": len(filler), "filler_seconds": filler_s, "queries": len(queries),

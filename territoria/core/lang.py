@@ -8,8 +8,9 @@ from itertools import islice
 
 from territoria.core.text import words
 
-MIN_WORDS = 6
+MIN_WORDS = 8
 MIN_CONFIDENCE = 0.9
+SAMPLE_CHARS = 400  # a passage's language shows in its first few hundred characters
 
 
 @lru_cache(maxsize=1)
@@ -27,12 +28,12 @@ def classify(text: str) -> tuple[str, float]:
 
 
 def detect_document(texts) -> str:
-    """The language of a whole document, from its first ~20,000 characters."""
+    """The language of a whole document, from its first ~5,000 characters."""
     sample, size = [], 0
     for text in texts:
         sample.append(text)
         size += len(text)
-        if size > 20_000:
+        if size > 5_000:
             break
     return classify(" ".join(sample))[0]
 
@@ -41,5 +42,5 @@ def detect_passage(text: str, document_language: str) -> str:
     """A passage keeps its document's language unless it clearly speaks another one."""
     if len(list(islice(words(text), MIN_WORDS))) < MIN_WORDS:
         return document_language
-    language, confidence = classify(text[:2000])
+    language, confidence = classify(text[:SAMPLE_CHARS])
     return language if confidence >= MIN_CONFIDENCE else document_language

@@ -118,14 +118,14 @@ def _store(conv: Conversion, key: str, user, visibility) -> tuple[Document, str]
     previous = document.current
     version = _new_version(conv, document, user)
     passages = Passage.objects.bulk_create(_passages(conv, version))
-    backend = get_backend()
-    if previous is not None:
-        backend.unindex_version(previous.pk)
-    backend.index(passages, document)
     document.current = version
     document.title, document.language = conv.title[:500], conv.language
     document.doc_type, document.year = conv.doc_type, conv.year
     document.save()
+    backend = get_backend()
+    if previous is not None:
+        backend.unindex_version(previous.pk)
+    backend.index(passages, document)
     return document, "created" if created else "updated"
 
 

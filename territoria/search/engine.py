@@ -44,7 +44,10 @@ def filters_for(user, languages=(), doc_types=(), years=(), document_id=None) ->
 def search(text: str, filters: Filters, limit: int = 20, offset: int = 0, expand: bool = True) -> Results:
     query = parse(text, expand=expand)
     backend = get_backend()
-    page = backend.search(query, filters, max(1, min(limit, MAX_LIMIT)), max(0, offset))
+    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    page = backend.search(query, filters, limit, offset)
+    if page.total == 0 and len(query.groups) > 1:  # no passage has every word: rank those with some
+        page = backend.search(query, filters, limit, offset, require_all=False)
     passages = Passage.objects.select_related("document").in_bulk([pid for pid, _ in page.hits])
     stems = query.stems()
     hits = []

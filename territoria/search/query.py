@@ -25,9 +25,17 @@ class Alternative:
 
 @dataclass
 class Group:
+    """What one typed word or phrase may match: any alternative, or all of `parts`."""
+
     text: str
     alternatives: list[Alternative] = field(default_factory=list)
     concept: str | None = None
+    parts: list["Group"] = field(default_factory=list)
+
+    def all_groups(self):
+        yield self
+        for part in self.parts:
+            yield from part.all_groups()
 
 
 @dataclass
@@ -37,12 +45,12 @@ class Query:
 
     @property
     def concepts(self) -> list[str]:
-        return [g.concept for g in self.groups if g.concept]
+        return [g.concept for top in self.groups for g in top.all_groups() if g.concept]
 
     def stems(self) -> set[str]:
         """Every single-word stem (any language) a matching passage may contain."""
         found: set[str] = set()
-        for group in self.groups:
+        for group in (g for top in self.groups for g in top.all_groups()):
             for alternative in group.alternatives:
                 for word in alternative.words:
                     languages = [alternative.language] if alternative.language else LANGUAGES
@@ -80,17 +88,17 @@ def _plain(tokens: list[str]) -> list[Group]:
 def _expand(tokens: list[str]) -> list[Group]:
     """Greedy longest match of vocabulary phrases; unknown words stand for themselves.
 
-    A phrase concept also brings the concepts of its parts ("gender knowledge hub" ->
-    gender, knowledge, hub), so a passage that words it differently still matches.
+    A phrase concept may also match by all of its parts ("gender knowledge hub" -> gender
+    AND knowledge AND hub, each in three languages), so a passage that words it differently
+    still matches. Backends AND the groups, and OR them when that finds nothing.
     """
     groups, i = [], 0
     vocab = vocabulary()
     while i < len(tokens):
         concept, length = vocab.longest_match(tokens, i)
         if concept:
-            groups.append(Group(" ".join(tokens[i : i + length]), concept.alternatives(), concept.id))
-            if length > 1:
-                groups.extend(_expand_parts(tokens[i : i + length], vocab))
+            parts = _expand_parts(tokens[i : i + length], vocab) if length > 1 else []
+            groups.append(Group(" ".join(tokens[i : i + length]), concept.alternatives(), concept.id, parts))
             i += length
             continue
         groups.extend(_plain(tokens[i : i + 1]))

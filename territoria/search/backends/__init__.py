@@ -1,7 +1,9 @@
 """Search backends behind one interface, chosen from the database in use.
 
 A backend indexes passages and answers a compiled query with passage ids, scores, a total
-and facet counts. Adding one is a module with a Backend class plus one line in BACKENDS.
+and facet counts. Each index row carries its document's language, type, year, visibility
+and id, so matching, filtering, ranking and facet counts never join other tables.
+Adding a backend is a module with a Backend class plus one line in BACKENDS.
 """
 
 from dataclasses import dataclass, field
@@ -37,19 +39,24 @@ def get_backend():
     return import_string(BACKENDS[connection.vendor])()
 
 
-def filter_sql(filters: Filters, param: str = "%s") -> tuple[str, list]:
-    """WHERE clauses on library_document d, shared by both backends."""
-    clauses, params = ["d.current_id = p.version_id"], []
+def document_columns(document) -> tuple:
+    """(language, doc_type, year, public, document_id) stored on each index row."""
+    return (document.language, document.doc_type, document.year, document.visibility == "public", document.pk)
+
+
+def filter_sql(filters: Filters) -> tuple[str, list]:
+    """WHERE clauses on the index table's document columns, shared by both backends."""
+    clauses, params = [], []
     if filters.public_only:
-        clauses.append("d.visibility = 'public'")
-    for column, values in (("d.language", filters.languages), ("d.doc_type", filters.doc_types), ("d.year", filters.years)):
+        clauses.append("public")
+    for column, values in (("language", filters.languages), ("doc_type", filters.doc_types), ("year", filters.years)):
         if values:
-            clauses.append(f"{column} IN ({', '.join([param] * len(values))})")
+            clauses.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
             params.extend(values)
     if filters.document_id:
-        clauses.append(f"d.id = {param}")
+        clauses.append("document_id = %s")
         params.append(filters.document_id)
-    return " AND ".join(clauses), params
+    return (" AND ".join(clauses) or "1 = 1"), params
 
 
 def fold_facets(rows) -> tuple[int, dict[str, dict]]:

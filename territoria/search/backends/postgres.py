@@ -1,33 +1,27 @@
 """PostgreSQL full-text backend: a tsvector per passage built with the passage's language
 configuration (french, english, spanish) over unaccent(text), a GIN index, and queries
-compiled for the three configurations at once."""
+compiled once per configuration with that language's alternatives (and the words typed)."""
 
 from django.db import connection
 
 from territoria.core.text import strip_accents
-from territoria.search.backends import Filters, Page, filter_sql, fold_facets
+from territoria.search.backends import Filters, Page, document_columns, filter_sql, fold_facets
 
+CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 CONFIG_SQL = "(CASE p.language WHEN 'fr' THEN 'french' WHEN 'es' THEN 'spanish' ELSE 'english' END)::regconfig"
-QUERY_SQL = (
-    "(to_tsquery('english', %s) || to_tsquery('french', %s) || "
-    "to_tsquery('spanish', %s) || to_tsquery('simple', %s))"
-)
-FROM = (
-    "FROM search_pg s JOIN library_passage p ON p.id = s.passage_id "
-    "JOIN library_document d ON d.id = p.document_id"
-)
+QUERY_SQL = "(to_tsquery('english', %s) || to_tsquery('french', %s) || to_tsquery('spanish', %s))"
 
 
 class Backend:
     name = "postgresql-fts"
 
-    def index(self, passages, document=None) -> None:
-        ids = [p.pk for p in passages]
+    def index(self, passages, document) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO search_pg (passage_id, vector) SELECT p.id, to_tsvector({CONFIG_SQL}, unaccent(p.text)) "
+                "INSERT INTO search_pg (passage_id, vector, language, doc_type, year, public, document_id) "
+                f"SELECT p.id, to_tsvector({CONFIG_SQL}, unaccent(p.text)), %s, %s, %s, %s, %s "
                 "FROM library_passage p WHERE p.id = ANY(%s)",
-                [ids],
+                [*document_columns(document), [p.pk for p in passages]],
             )
 
     def unindex_version(self, version_id: int) -> None:
@@ -41,33 +35,46 @@ class Backend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_pg")
 
-    def search(self, query, filters: Filters, limit: int, offset: int = 0) -> Page:
-        tsquery = compile_tsquery(query)
-        if not tsquery:
+    def search(self, query, filters: Filters, limit: int, offset: int = 0, require_all: bool = True) -> Page:
+        tsqueries = compile_tsqueries(query, require_all)
+        if not any(tsqueries):
             return Page([], 0, fold_facets([])[1])
         where, params = filter_sql(filters)
-        qparams = [tsquery] * 4
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH q AS (SELECT {QUERY_SQL} AS q) SELECT p.id, ts_rank(s.vector, q.q, 1) AS score "
-                f"{FROM} CROSS JOIN q WHERE s.vector @@ q.q AND {where} ORDER BY score DESC, p.id LIMIT %s OFFSET %s",
-                [*qparams, *params, limit, offset],
+                f"WITH q AS (SELECT {QUERY_SQL} AS q) SELECT passage_id, ts_rank(vector, q.q, 1) AS score "
+                f"FROM search_pg, q WHERE vector @@ q.q AND {where} ORDER BY score DESC, passage_id LIMIT %s OFFSET %s",
+                [*tsqueries, *params, limit, offset],
             )
             hits = [(pid, float(score)) for pid, score in cursor.fetchall()]
             cursor.execute(
-                f"WITH q AS (SELECT {QUERY_SQL} AS q) SELECT d.language, d.doc_type, d.year, count(*) "
-                f"{FROM} CROSS JOIN q WHERE s.vector @@ q.q AND {where} GROUP BY 1, 2, 3",
-                [*qparams, *params],
+                f"WITH q AS (SELECT {QUERY_SQL} AS q) SELECT language, doc_type, year, count(*) "
+                f"FROM search_pg, q WHERE vector @@ q.q AND {where} GROUP BY 1, 2, 3",
+                [*tsqueries, *params],
             )
             total, facets = fold_facets(cursor.fetchall())
         return Page(hits, total, facets)
 
 
-def compile_tsquery(query) -> str:
-    """'((a) | (b & c)) | ((d))': a phrase needs all its words; words are accent-free alphanumerics, safe in to_tsquery."""
-    groups = []
-    for group in query.groups:
-        alternatives = dict.fromkeys(strip_accents(" & ".join(a.words)) for a in group.alternatives if a.words)
-        if alternatives:
-            groups.append("(" + " | ".join(f"({a})" for a in alternatives) + ")")
-    return " | ".join(groups)
+def _group(group, language: str) -> str:
+    options = [strip_accents(" & ".join(a.words)) for a in group.alternatives if a.words and a.language in (None, language)]
+    options = [f"({o})" if " " in o else o for o in options]
+    if group.parts:
+        parts = [_group(p, language) for p in group.parts]
+        if all(parts):
+            options.append("(" + " & ".join(parts) + ")")
+    return "(" + " | ".join(dict.fromkeys(options)) + ")" if options else ""
+
+
+def compile_tsquery(query, language: str, require_all: bool = True) -> str:
+    """'(a | (b & c)) & (d)' with the alternatives of one language and the words as typed;
+    words are accent-free alphanumerics, safe in to_tsquery. Groups AND-ed (or OR-ed)."""
+    groups = [_group(group, language) for group in query.groups]
+    if require_all and not all(groups):
+        return ""
+    return (" & " if require_all else " | ").join(g for g in groups if g)
+
+
+def compile_tsqueries(query, require_all: bool = True) -> list[str]:
+    """One tsquery text per configuration, in the order of QUERY_SQL."""
+    return [compile_tsquery(query, language, require_all) for language in ("en", "fr", "es")]

@@ -5,22 +5,25 @@ in each of the three languages, so one index serves French, English and Spanish.
 from django.db import connection
 
 from territoria.core.text import index_terms, stem
-from territoria.search.backends import Filters, Page, filter_sql, fold_facets
+from territoria.search.backends import Filters, Page, document_columns, filter_sql, fold_facets
 
-CREATE = "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(terms, tokenize='unicode61 remove_diacritics 2')"
-FROM = (
-    "FROM search_fts JOIN library_passage p ON p.id = search_fts.rowid "
-    "JOIN library_document d ON d.id = p.document_id"
+CREATE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(terms, language UNINDEXED, doc_type UNINDEXED, "
+    "year UNINDEXED, public UNINDEXED, document_id UNINDEXED, tokenize='unicode61 remove_diacritics 2')"
 )
 
 
 class Backend:
     name = "sqlite-fts5"
 
-    def index(self, passages, document=None) -> None:
-        rows = [(p.pk, index_terms(p.text, p.language)) for p in passages]
+    def index(self, passages, document) -> None:
+        columns = document_columns(document)
+        rows = [(p.pk, index_terms(p.text, p.language), *columns) for p in passages]
         with connection.cursor() as cursor:
-            cursor.executemany("INSERT INTO search_fts(rowid, terms) VALUES (%s, %s)", rows)
+            cursor.executemany(
+                "INSERT INTO search_fts(rowid, terms, language, doc_type, year, public, document_id) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                rows,
+            )
 
     def unindex_version(self, version_id: int) -> None:
         with connection.cursor() as cursor:
@@ -33,21 +36,20 @@ class Backend:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
-    def search(self, query, filters: Filters, limit: int, offset: int = 0) -> Page:
-        match = compile_match(query)
+    def search(self, query, filters: Filters, limit: int, offset: int = 0, require_all: bool = True) -> Page:
+        match = compile_match(query, require_all)
         if not match:
             return Page([], 0, fold_facets([])[1])
         where, params = filter_sql(filters)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT p.id, -bm25(search_fts) AS score {FROM} WHERE search_fts MATCH %s AND {where} "
+                f"SELECT rowid, -bm25(search_fts) FROM search_fts WHERE search_fts MATCH %s AND {where} "
                 "ORDER BY bm25(search_fts) LIMIT %s OFFSET %s",
                 [match, *params, limit, offset],
             )
             hits = cursor.fetchall()
             cursor.execute(
-                f"SELECT d.language, d.doc_type, d.year, count(*) {FROM} WHERE search_fts MATCH %s AND {where} "
-                "GROUP BY 1, 2, 3",
+                f"SELECT language, doc_type, year, count(*) FROM search_fts WHERE search_fts MATCH %s AND {where} GROUP BY 1, 2, 3",
                 [match, *params],
             )
             total, facets = fold_facets(cursor.fetchall())
@@ -59,12 +61,19 @@ def _stems(alternative) -> set[str]:
     return {" ".join(stem(w, lang) for w in alternative.words) for lang in languages}
 
 
-def compile_match(query) -> str:
-    """Every alternative of every group OR-ed; a several-word alternative as a NEAR group."""
-    terms: list[str] = []
-    for group in query.groups:
-        for alternative in group.alternatives:
-            for stems in _stems(alternative):
-                quoted = " ".join(f'"{s}"' for s in stems.split())
-                terms.append(quoted if " " not in stems else f"NEAR({quoted}, {len(stems.split()) + 2})")
-    return " OR ".join(dict.fromkeys(t for t in terms if t))
+def _alternative(stems: str) -> str:
+    quoted = " ".join(f'"{s}"' for s in stems.split())
+    return quoted if " " not in stems else f"NEAR({quoted}, {len(stems.split()) + 2})"
+
+
+def _group(group) -> str:
+    options = [_alternative(s) for a in group.alternatives for s in _stems(a) if s]
+    if group.parts:
+        options.append("(" + " AND ".join(_group(p) for p in group.parts) + ")")
+    return "(" + " OR ".join(dict.fromkeys(options)) + ")" if options else ""
+
+
+def compile_match(query, require_all: bool = True) -> str:
+    """FTS5 syntax: each group the OR of its alternatives; groups AND-ed (or OR-ed)."""
+    groups = [g for g in (_group(group) for group in query.groups) if g]
+    return (" AND " if require_all else " OR ").join(groups)

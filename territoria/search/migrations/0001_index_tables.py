@@ -1,4 +1,4 @@
-"""Create the search index table of the database in use (FTS5 or tsvector + GIN)."""
+"""Create the search index table of the database in use (FTS5, or tsvector + GIN)."""
 
 from django.db import migrations
 
@@ -13,9 +13,11 @@ def create(apps, schema_editor):
         schema_editor.execute(
             "CREATE TABLE IF NOT EXISTS search_pg ("
             "passage_id bigint PRIMARY KEY REFERENCES library_passage(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
-            "vector tsvector NOT NULL)"
+            "vector tsvector NOT NULL, language varchar(2) NOT NULL, doc_type varchar(20) NOT NULL, year smallint, "
+            "public boolean NOT NULL, document_id bigint NOT NULL)"
         )
         schema_editor.execute("CREATE INDEX IF NOT EXISTS search_pg_vector ON search_pg USING gin (vector)")
+        schema_editor.execute("CREATE INDEX IF NOT EXISTS search_pg_document ON search_pg (document_id)")
 
 
 def drop(apps, schema_editor):

@@ -14,10 +14,9 @@ class Command(BaseCommand):
         backend = get_backend()
         with transaction.atomic():
             backend.clear()
-            versions = Document.objects.exclude(current=None).values_list("current_id", flat=True)
             count = 0
-            for version_id in versions:
-                passages = list(Passage.objects.filter(version_id=version_id).only("id", "text", "language"))
-                backend.index(passages)
+            for document in Document.objects.exclude(current=None):
+                passages = list(Passage.objects.filter(version_id=document.current_id).only("id", "text", "language"))
+                backend.index(passages, document)
                 count += len(passages)
         self.stdout.write(f"indexed {count} passages ({backend.name})")
