@@ -76,6 +76,13 @@ def parse_line(line: str) -> Concept | None:
     return Concept(fields[0].strip(), terms)
 
 
+def concept_label(concept_id: str, language: str) -> str:
+    """The first term of a concept in the reader's language ('gender-equality' -> 'égalité des genres')."""
+    concept = vocabulary().concepts.get(concept_id)
+    terms = concept.terms.get(language) or concept.terms.get("en") if concept else None
+    return terms[0] if terms else concept_id
+
+
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     lines = VOCABULARY_FILE.read_text(encoding="utf-8").splitlines() if VOCABULARY_FILE.exists() else []

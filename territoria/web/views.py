@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_http_methods
 
 from territoria.core.roles import editor_required, is_member
@@ -19,6 +19,7 @@ from territoria.library.formats import accepted_extensions
 from territoria.library.models import Document, DocType, Language, Passage, Version, Visibility
 from territoria.library.services import ingest_bytes
 from territoria.search.engine import filters_for, search as run_search
+from territoria.search.vocabulary import concept_label
 
 PAGE_SIZE = 25
 
@@ -130,7 +131,9 @@ def search(request, format=None):
         "facets": results.facets if results else {},
         "hits": [h.as_dict() for h in results.hits] if results else [],
     }
-    context = {"q": text, "results": results, "chosen": chosen, "page_number": page_number,
+    language = get_language()[:2]
+    expanded = list(dict.fromkeys(concept_label(c, language) for c in results.query.concepts)) if results else []
+    context = {"q": text, "results": results, "chosen": chosen, "page_number": page_number, "expanded": expanded,
                "has_next": bool(results and results.total > page_number * PAGE_SIZE),
                "facet_labels": {"language": dict(Language.choices), "doc_type": dict(DocType.choices)}}
     template = "web/search_results.html" if request.headers.get("HX-Request") else "web/search.html"
