@@ -86,8 +86,14 @@ class DateMention:
 DATE_PRESENT = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r"|mi|mid|mediados)\b", re.I)
 
 
-def find_dates(text: str, context_year: int | None) -> list[DateMention]:
-    """Every date expression in a passage, longest first, without overlaps."""
+TRIGGER_WORDS = frozenset(MONTHS) | {"mi", "mid", "mediados"}
+
+
+def find_dates(text: str, context_year: int | None, words: set[str] | None = None) -> list[DateMention]:
+    """Every date expression in a passage, longest first, without overlaps. `words`, the
+    passage's accent-free lower-case words when the caller has them, spares a scan."""
+    if words is not None and not (words & TRIGGER_WORDS):
+        return []
     folded = strip_accents(text)
     if not DATE_PRESENT.search(folded):  # every pattern needs a month name or "mid"
         return []

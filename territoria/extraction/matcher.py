@@ -6,9 +6,10 @@ capitalisation, so "un" never matches "UN" and "sida" (AIDS) never matches Sida.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from territoria.core.text import strip_accents, word_spans
+from territoria.core.text import WORD_RE, strip_accents, word_spans
 
 MAX_WORDS = 16
 CAPITALISED = object()  # marker: any accents and case after a capital first letter
@@ -28,6 +29,11 @@ def is_acronym(name: str) -> bool:
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, accent-free lower-case word). The whole text is folded at once when
+    folding keeps every character in place (Latin text), else word by word."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+    if len(folded) == len(text):
+        return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(folded)]
     return [(s, e, strip_accents(w)) for s, e, w in word_spans(text)]
 
 
@@ -53,22 +59,22 @@ class PhraseMatcher:
 
     def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match]:
         toks = tokens(text) if toks is None else toks
-        found, i = [], 0
+        index, found, i = self.index, [], 0
         while i < len(toks):
-            match, length = self._longest(text, toks, i)
-            if match:
-                found.append(match)
-                i += length
-            else:
-                i += 1
+            if toks[i][2] in index:  # most words start no name: no call, no tuple
+                match, length = self._longest(text, toks, i)
+                if match:
+                    found.append(match)
+                    i += length
+                    continue
+            i += 1
         return found
 
     def _longest(self, text, toks, i):
-        candidates = self.index.get(toks[i][2])
-        if not candidates:
-            return None, 0
-        for length in range(min(self.longest[toks[i][2]], len(toks) - i), 0, -1):
-            entries = candidates.get(tuple(t[2] for t in toks[i : i + length]))
+        candidates = self.index[toks[i][2]]
+        words = [t[2] for t in toks[i : i + self.longest[toks[i][2]]]]
+        for length in range(len(words), 0, -1):
+            entries = candidates.get(tuple(words[:length]))
             if not entries:
                 continue
             start, end = toks[i][0], toks[i + length - 1][1]

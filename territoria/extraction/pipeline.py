@@ -6,11 +6,13 @@ facts nobody reviewed are refreshed, and reviewed facts (confirmed, corrected, r
 merged) keep what the person decided. Sources are rebuilt on every run.
 """
 
+import json
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from territoria.extraction.matcher import tokens
@@ -61,7 +63,7 @@ class Context:
         if passage.pk not in self._people:
             from territoria.extraction.extractors.people import people_in
 
-            self._people[passage.pk] = people_in(self.text(passage))
+            self._people[passage.pk] = people_in(self.text(passage), {t[2] for t in self.tokens(passage)})
         return self._people[passage.pk]
 
 
@@ -139,13 +141,35 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
 def _existing(grouped: dict) -> dict[tuple[str, str], list]:
     """[id, state, merged_into_id, data] of the stored facts with the candidates' keys."""
     found: dict[tuple[str, str], list] = {}
-    for kind in {kind for kind, _ in grouped}:
-        keys = [key for k, key in grouped if k == kind]
-        for i in range(0, len(keys), 500):
-            rows = Fact.objects.filter(kind=kind, key__in=keys[i : i + 500]).order_by().values_list("key", "id", "state", "merged_into_id", "data")
-            for key, *row in rows:
+    keys = sorted({key for _, key in grouped})
+    for i in range(0, len(keys), 500):
+        rows = Fact.objects.filter(key__in=keys[i : i + 500]).order_by().values_list("kind", "key", "id", "state", "merged_into_id", "data")
+        for kind, key, *row in rows:
+            if (kind, key) in grouped:
                 found[(kind, key)] = row
     return found
+
+
+def _create(document, candidates: list[Candidate]) -> dict[tuple[str, str], int]:
+    """Insert new facts with one executemany and read their ids back in one query."""
+    if not candidates:
+        return {}
+    quote, now = connection.ops.quote_name, timezone.now()
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    columns = ("kind", "key", "data", "state", "document_id", "updated_at")
+    rows = [(c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED, document.pk if c.document_scoped else None, now)
+            for c in candidates]
+    marks = ", ".join(["%s"] * (len(columns) - 4)) + f", %s{cast}, %s, %s, %s"
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {quote(Fact._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES ({marks})", rows)
+    wanted = {(c.kind, c.key) for c in candidates}
+    ids = {}
+    keys = sorted({c.key for c in candidates})
+    for i in range(0, len(keys), 500):
+        for kind, key, pk in Fact.objects.filter(key__in=keys[i : i + 500]).order_by().values_list("kind", "key", "id"):
+            if (kind, key) in wanted:
+                ids[(kind, key)] = pk
+    return ids
 
 
 def _follow_merges(row: list) -> list:
@@ -157,10 +181,7 @@ def _follow_merges(row: list) -> list:
 def _facts_for(document, grouped: dict) -> dict[tuple[str, str], int]:
     """Fact ids by identity: existing facts (refreshed unless reviewed), new ones created in bulk."""
     existing = _existing(grouped)
-    new = [Fact(kind=c.kind, key=c.key, data=c.data, document=document if c.document_scoped else None)
-           for ident, c in grouped.items() if ident not in existing]
-    Fact.objects.bulk_create(new)
-    ids, refreshed = {(f.kind, f.key): f.pk for f in new}, []
+    ids, refreshed = _create(document, [c for ident, c in grouped.items() if ident not in existing]), []
     for ident, row in existing.items():
         pk, state, _, data = _follow_merges(row)
         ids[ident] = pk

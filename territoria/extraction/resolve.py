@@ -1,5 +1,7 @@
 """Resolve a name to the canonical organisation, place or country, via the gazetteers."""
 
+from functools import lru_cache
+
 from territoria.extraction import gazetteer
 
 
@@ -24,6 +26,7 @@ def first_place(text: str):
     return None
 
 
+@lru_cache(maxsize=1000)
 def short_name(text: str) -> str | None:
     """The partner a label names, by its usual short form ('S.I.D.A.' -> 'Sida')."""
     entry = first_organisation(text)
