@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from territoria.core.text import WORD_RE, strip_accents, word_spans
 
 MAX_WORDS = 16
+COMBINING_RE = re.compile("[\u0300-\u036f]")  # the accents of Latin letters once decomposed
 CAPITALISED = object()  # marker: any accents and case after a capital first letter
 
 
@@ -31,7 +32,7 @@ def is_acronym(name: str) -> bool:
 def tokens(text: str) -> list[tuple[int, int, str]]:
     """(start, end, accent-free lower-case word). The whole text is folded at once when
     folding keeps every character in place (Latin text), else word by word."""
-    folded = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+    folded = (text if text.isascii() else COMBINING_RE.sub("", unicodedata.normalize("NFD", text))).lower()
     if len(folded) == len(text):
         return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(folded)]
     return [(s, e, strip_accents(w)) for s, e, w in word_spans(text)]

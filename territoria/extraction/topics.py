@@ -74,17 +74,18 @@ def implicit_weights(stems: list[str], index: dict) -> dict[str, float]:
     """Longest keyword phrase at each position, then on past it; a phrase of n words weighs n."""
     weights: dict[str, float] = {}
     longest = index.get(None, {})  # first stem -> most words of a phrase starting with it
-    i = 0
-    while i < len(stems):
-        step = 1
-        for n in range(min(longest.get(stems[i], 0), len(stems) - i), 0, -1):
+    total, resume = len(stems), 0
+    for i, first in enumerate(stems):
+        most = longest.get(first)
+        if not most or i < resume:
+            continue
+        for n in range(min(most, total - i), 0, -1):
             codes = index.get(tuple(stems[i : i + n]))
             if codes:
                 for code in set(codes):
                     weights[code] = weights.get(code, 0.0) + n
-                step = n
+                resume = i + n
                 break
-        i += step
     return weights
 
 
