@@ -93,9 +93,17 @@ def _passage_record(p: Passage) -> dict:
 def _version_record(v: Version) -> dict:
     return {
         "number": v.number, "sha256": v.sha256, "format": v.format, "size": v.size, "pages": v.pages,
-        "status": v.status, "errors": v.errors, "timings": v.timings, "created_at": v.created_at.isoformat(),
+        "status": v.status, "errors": v.errors, "timings": _in_stage_order(v.timings), "created_at": v.created_at.isoformat(),
         "original_name": v.original_name,
     }
+
+
+def _in_stage_order(timings: dict) -> dict:
+    """PostgreSQL's jsonb sorts keys; show the stages in the pipeline's order."""
+    from territoria.library.pipeline import STAGES
+
+    order = {name: i for i, (name, _) in enumerate(STAGES)}
+    return dict(sorted(timings.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
 def download(request, pk, number):
