@@ -2,6 +2,7 @@
 `sources: [{document_id, passage_id, start, end}]`; rejected and merged facts are left out."""
 
 from collections import defaultdict
+from functools import partial
 
 from territoria.extraction.models import Fact, Kind, Source, Topic
 
@@ -47,25 +48,10 @@ def _add_topics(rows: list[dict]) -> None:
         row["themes"] = found["theme"]
 
 
-def actions(user=None):
-    return records(Kind.ACTION, user)
-
-
-def organisations(user=None):
-    return records(Kind.ORGANISATION, user)
-
-
-def people(user=None):
-    return records(Kind.PERSON, user)
-
-
-def places(user=None):
-    return records(Kind.PLACE, user)
-
-
-def events(user=None):
-    return records(Kind.EVENT, user)
-
-
-def agenda(user=None):
-    return records(Kind.AGENDA_ITEM, user)
+# One exporter per kind, as `core.exports.EXPORTERS` names them.
+actions = partial(records, Kind.ACTION)
+organisations = partial(records, Kind.ORGANISATION)
+people = partial(records, Kind.PERSON)
+places = partial(records, Kind.PLACE)
+events = partial(records, Kind.EVENT)
+agenda = partial(records, Kind.AGENDA_ITEM)
