@@ -19,10 +19,10 @@ def role_of(user) -> str:
         return "visitor"
     if user.is_superuser:
         return "admin"
-    names = {g.name for g in user.groups.all()}
-    if EDITOR in names:
-        return EDITOR
-    return MEMBER  # every signed-in account is at least a member
+    if not hasattr(user, "_territoria_role"):  # one groups query per request, not one per check
+        names = {g.name for g in user.groups.all()}
+        user._territoria_role = EDITOR if EDITOR in names else MEMBER  # every account is at least a member
+    return user._territoria_role
 
 
 def is_member(user) -> bool:

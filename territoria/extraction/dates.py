@@ -95,7 +95,7 @@ def find_dates(text: str, context_year: int | None, words: set[str] | None = Non
     if words is not None and not (words & TRIGGER_WORDS):
         return []
     folded = strip_accents(text)
-    if not DATE_PRESENT.search(folded):  # every pattern needs a month name or "mid"
+    if words is None and not DATE_PRESENT.search(folded):  # every pattern needs a month name or "mid"
         return []
     mentions, taken = [], []
     for name, pattern in COMPILED:

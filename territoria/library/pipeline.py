@@ -68,7 +68,7 @@ def check_size(conv: Conversion) -> None:
     if len(conv.data) > settings.MAX_UPLOAD_BYTES:
         mb = len(conv.data) / 1024 / 1024
         raise Rejected(f"the file is {mb:.1f} MB, above the {settings.MAX_UPLOAD_MB} MB limit")
-    conv.sha256 = hashlib.sha256(conv.data).hexdigest()
+    conv.sha256 = conv.sha256 or hashlib.sha256(conv.data).hexdigest()
 
 
 def choose_format(conv: Conversion) -> None:
@@ -104,9 +104,10 @@ STAGES: list[tuple[str, Stage]] = [
 ]
 
 
-def convert(name: str, data: bytes, stages=STAGES) -> Conversion:
-    """Run every stage on one file; never raises for bad input."""
-    conv = Conversion(name=name, data=data)
+def convert(name: str, data: bytes, stages=STAGES, sha256: str = "") -> Conversion:
+    """Run every stage on one file; never raises for bad input. A caller that has already
+    hashed the bytes passes `sha256`."""
+    conv = Conversion(name=name, data=data, sha256=sha256)
     for stage_name, stage in stages:
         started = time.perf_counter()
         try:

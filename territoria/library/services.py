@@ -43,10 +43,11 @@ class IngestResult:
 def ingest_bytes(name: str, data: bytes, key: str, user=None, visibility=Visibility.PUBLIC) -> IngestResult:
     """Store one file under `key` (its identity: a path or an upload name)."""
     result = IngestResult(path=key)
-    existing = _unchanged(key, hashlib.sha256(data).hexdigest()) if data else None
+    sha256 = hashlib.sha256(data).hexdigest()
+    existing = _unchanged(key, sha256) if data else None
     if existing:
         return _describe(result, existing, "unchanged")
-    conv = convert(name, data)
+    conv = convert(name, data, sha256=sha256)
     if conv.status == "failure":
         result.error = f"{name}: {'; '.join(conv.errors)}"
         return result

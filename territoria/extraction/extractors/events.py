@@ -10,7 +10,7 @@ identity is its start date and its city (or its name when no city is known).
 import re
 
 from territoria.core.text import strip_accents
-from territoria.extraction.dates import TZ_NAMES, find_dates
+from territoria.extraction.dates import MONTH as _MONTH, TZ_NAMES, find_dates
 from territoria.extraction.pipeline import Candidate
 from territoria.extraction.resolve import first_organisation, first_place
 
@@ -29,8 +29,6 @@ MEETING_VERB_RE = re.compile(r"\b(?:se r[ée]unir|se r[ée]unira|se r[ée]uniron
 DATELINE_RE = re.compile(r"^\s*[^\W\d][\w .'’-]{1,40},\s+(?:le\s+|el\s+)?$")  # the text before the date of "Barcelone, le 11 mars 2024"
 SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 ORGANISER_RE = re.compile(r"(?:organis[ée]e?s? par|organi[sz]ed by|organizad[oa]s? por|hosted by|accueillie? par|convened by|convoqu[ée]e? par)\s+(?P<org>[^,;.]{2,120}?)(?=\s+(?:du|from|del|le|les|on|el|en|in|à|at)\s|[,;.]|$)", re.I)
-from territoria.extraction.dates import MONTH as _MONTH  # noqa: E402
-
 NAME_CUT_RE = re.compile(
     r"\s*(?:,|;|:|\(|–|—| - | du \d| from \d| del \d| le \d| les \d| on \d| el \d| organis| organiz| entre | between | which | qui | que "
     r"| se tiendra| will | aura lieu| took place| a eu lieu| tuvo lugar| d'ici | by mid| by the end| para mediados| hasta "

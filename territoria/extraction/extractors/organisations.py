@@ -69,7 +69,7 @@ def _patterns(text, passage, taken):
     for match in DEFINED_ACRONYM_RE.finditer(text) if "(" in text else ():
         name, acronym = _trim_name(match["name"]), match["acronym"]
         if free(match.start("acronym"), match.end("acronym")) and ORG_WORDS.search(name) and _initials_fit(name, acronym):
-            yield unknown_candidate(name, "other", passage, match.end() - len(match.group(0)) + match.group(0).index(name), match.end(), acronym)
+            yield unknown_candidate(name, "other", passage, match.start() + match.group(0).index(name), match.end(), acronym)
 
 
 def _trim_name(name: str) -> str:

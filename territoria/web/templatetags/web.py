@@ -15,10 +15,9 @@ def query_with(context, **changes):
 
 
 @register.simple_tag
-def facet_options(choices, chosen, counts=None):
-    """[(value, label, count)] for a facet fieldset; counts None when unknown."""
-    counts = counts or {}
-    return [(value, label, counts.get(value) if counts else None) for value, label in choices]
+def facet_options(choices, chosen):
+    """[(value, label, count)] for a library facet fieldset: the library shows no counts."""
+    return [(value, label, None) for value, label in choices]
 
 
 @register.simple_tag
