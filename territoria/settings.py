@@ -61,6 +61,12 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The organisation that publishes the IATI files (reporting-org): its IATI organisation
+# identifier, name and IATI organisation type (21 international NGO).
+IATI_ORG_REF = env_str("TERRITORIA_IATI_ORG_REF", "XI-TERRITORIA")
+IATI_ORG_NAME = env_str("TERRITORIA_IATI_ORG_NAME", "Territoria")
+IATI_ORG_TYPE = env_str("TERRITORIA_IATI_ORG_TYPE", "21")
+
 DATABASE_URL = env_str("TERRITORIA_DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -89,6 +95,8 @@ INSTALLED_APPS = [
     "territoria.library",
     "territoria.search",
     "territoria.extraction",
+    "territoria.directory",
+    "territoria.workplan",
     "territoria.web",
 ]
 

@@ -6,14 +6,14 @@ from territoria.web import api
 
 
 def api_routes() -> set[str]:
-    resolver = get_resolver()
+    """Every route of the `api` namespace, in OpenAPI's path syntax."""
+    [site] = get_resolver().url_patterns
+    [api_include] = [p for p in site.url_patterns if getattr(p, "namespace", None) == "api"]
     routes = set()
-    for name in ("api:documents", "api:search", "api:upload"):
-        routes.add(reverse(name))
-    routes.update({"/api/documents/{id}/facts/", "/api/export/{kind}/"})
-    for name in ():
-        routes.add(reverse(name))
-    routes.add("/api/documents/{id}/")
+    for pattern in api_include.url_patterns:
+        route = str(pattern.pattern).replace("<int:pk>", "{id}").replace("<str:kind>", "{kind}")
+        if route not in ("", "openapi.json"):  # the index and the description itself
+            routes.add("/api/" + route)
     return routes
 
 

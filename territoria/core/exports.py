@@ -9,7 +9,7 @@ from django.utils.module_loading import import_string
 
 EXPORTERS = {
     "documents": "territoria.library.exports.documents",
-    "actions": "territoria.extraction.exports.actions",
+    "actions": "territoria.workplan.exports.actions",
     "organisations": "territoria.extraction.exports.organisations",
     "people": "territoria.extraction.exports.people",
     "places": "territoria.extraction.exports.places",

@@ -72,6 +72,24 @@ FACT = {"type": "object", "properties": {
     "merged_into": {"type": ["integer", "null"]}, "data": {"type": "object"}, "sources": {"type": "array", "items": SOURCE}}}
 
 
+ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+STATUS = {"type": "string", "enum": ["planned", "in_progress", "done", "delayed", "dropped"]}
+ACTION_FILTERS = ["status", "kind", "partnership", "funder", "partner", "sdg", "country", "section", "pillar", "late", "q"]
+PARTNER = {"type": "object", "properties": {"organisation_id": {"type": "integer"}, "organisation_name": {"type": "string"},
+                                            "role": {"type": "string", "enum": ["funding", "accountable", "extending", "implementing"]}}}
+PLAN = {"type": "object", "required": ["id", "title", "iati_identifier", "progress"], "properties": {
+    "id": {"type": "integer"}, "title": {"type": "string"}, "iati_identifier": {"type": "string"}, "visibility": {"type": "string"},
+    "status": STATUS, "start": {"type": ["string", "null"], "format": "date"}, "end": {"type": ["string", "null"], "format": "date"},
+    "currency": {"type": "string"}, "document_id": {"type": ["integer", "null"]}, "owner": {"type": ["string", "null"]},
+    "progress": {"type": ["integer", "null"], "description": "weighted progress, %"}, "actions": {"type": "integer"}}}
+ACTION = {"type": "object", "required": ["id", "text", "status", "progress", "partners", "plan_id"], "properties": {
+    "id": {"type": "integer"}, "plan_id": {"type": "integer"}, "section": {"type": ["string", "null"]}, "text": {"type": "string"},
+    "kind": {"type": "string", "enum": ["core", "reinforced", "reinforced_partnership", "other"]}, "partnership": {"type": ["string", "null"]},
+    "status": STATUS, "progress": {"type": "integer"}, "overdue": {"type": "boolean"}, "partners": {"type": "array", "items": PARTNER},
+    "budget": {"type": ["number", "null"]}, "currency": {"type": "string"}, "sdgs": {"type": "array", "items": {"type": "integer"}},
+    "countries": {"type": "array", "items": {"type": "string"}}, "fact_id": {"type": ["integer", "null"]}}}
+
+
 def _ok(schema: dict) -> dict:
     return {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}}
 
@@ -97,6 +115,16 @@ def spec() -> dict:
             "/api/export/{kind}/": {"get": {"summary": "Every record of a kind (documents for everyone; facts for members)",
                                             "parameters": [{"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": ["documents", "actions", "organisations", "people", "places", "events", "agenda"]}}],
                                             "responses": {**_ok({"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "sources": {"type": "array", "items": SOURCE}}}}), "403": {"description": "Facts need a member session"}}}},
+            "/api/plans/": {"get": {"summary": "Work plans visible to you, with their progress",
+                                    "responses": _ok({"type": "object", "required": ["plans"], "properties": {"plans": {"type": "array", "items": PLAN}}})}},
+            "/api/plans/{id}/": {"get": {"summary": "A plan and its actions, filtered",
+                                         "parameters": [ID] + [{"name": f, "in": "query", "required": False, "schema": {"type": "string"}} for f in ACTION_FILTERS],
+                                         "responses": {**_ok({"allOf": [PLAN, {"type": "object", "required": ["items", "filters"], "properties": {"filters": {"type": "object"}, "items": {"type": "array", "items": ACTION}}}]}), "404": {"description": "No such plan, or not visible to you"}}}},
+            "/api/plans/{id}/dashboard/": {"get": {"summary": "A plan's progress by pillar, section, funder, partner, SDG and country; late actions; changes since a date",
+                                                   "parameters": [ID, {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}],
+                                                   "responses": {**_ok({"type": "object", "required": ["plan", "groups", "late", "updates"], "properties": {"plan": PLAN, "since": {"type": "string", "format": "date"}, "groups": {"type": "object"}, "late": {"type": "array", "items": ACTION}, "updates": {"type": "array", "items": {"type": "object"}}, "changed": {"type": "array", "items": {"type": "integer"}}}}), "400": {"description": "since is not a date"}}}},
+            "/api/actions/{id}/": {"get": {"summary": "An action with its partners, indicators and timeline",
+                                           "parameters": [ID], "responses": {**_ok({"allOf": [ACTION, {"type": "object", "required": ["updates", "indicators"], "properties": {"updates": {"type": "array", "items": {"type": "object"}}, "indicators": {"type": "array", "items": {"type": "object"}}}}]}), "404": {"description": "No such action, or not visible to you"}}}},
             "/api/upload/": {"post": {"summary": "Ingest files (editors)", "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}, "visibility": {"type": "string", "enum": ["public", "members"]}}}}}},
                                       "responses": {**_ok({"type": "object", "properties": {"documents": {"type": "array", "items": INGEST_RESULT}}}), "302": {"description": "Not signed in"}, "403": {"description": "Not an editor, or CSRF token missing"}}}},
         },

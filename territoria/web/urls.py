@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from territoria.extraction import views as extraction_views
 from territoria.web import api, views
+from territoria.workplan import views as workplan_views
 
 library_patterns = [
     path("", views.library, name="index"),
@@ -21,11 +22,16 @@ api_patterns = [
     path("upload/", views.upload, {"format": "json"}, name="upload"),
     path("documents/<int:pk>/facts/", extraction_views.review_document, {"format": "json"}, name="facts"),
     path("export/<str:kind>/", api.export, name="export"),
+    path("plans/", workplan_views.plans, {"format": "json"}, name="plans"),
+    path("plans/<int:pk>/", workplan_views.plan, {"format": "json"}, name="plan"),
+    path("plans/<int:pk>/dashboard/", workplan_views.dashboard, {"format": "json"}, name="dashboard"),
+    path("actions/<int:pk>/", workplan_views.action, {"format": "json"}, name="action"),
 ]
 
 urlpatterns = [
     path("", include((library_patterns, "library"))),
     path("", include("territoria.extraction.urls")),
+    path("", include("territoria.workplan.urls")),
     path("api/", include((api_patterns, "api"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -20,6 +20,8 @@ from territoria.library.models import Document, DocType, Language, Passage, Vers
 from territoria.library.services import ingest_bytes
 from territoria.search.engine import filters_for, search as run_search
 from territoria.search.vocabulary import concept_label
+from territoria.extraction.models import Fact, Kind
+from territoria.workplan.services import visible_plans
 
 PAGE_SIZE = 25
 
@@ -79,7 +81,9 @@ def document(request, pk, format=None):
         "outline": [_passage_record(p) for p in outline],
         "passages": [_passage_record(p) for p in passages],
     }
-    context = {"doc": doc, "passages": passages, "versions": versions, "outline": outline}
+    context = {"doc": doc, "passages": passages, "versions": versions, "outline": outline,
+               "plans": list(doc.plans.filter(pk__in=visible_plans(request.user))),
+               "has_actions": Fact.objects.live().filter(kind=Kind.ACTION, document=doc).exists()}
     return respond(request, "web/document.html", context, payload, format)
 
 

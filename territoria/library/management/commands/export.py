@@ -1,17 +1,27 @@
-"""territoria export KIND --format json|csv: every record of a kind, for scripts."""
+"""territoria export KIND --format json|csv (and iati for actions): every record of a kind, for scripts."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from territoria.core import exports
 
+# Standard formats that only some kinds have: format -> {kind: exporter returning bytes}.
+STANDARD = {"iati": {"actions": "territoria.workplan.exports.iati"}}
+
 
 class Command(BaseCommand):
-    help = "Export records (documents, ...) as JSON or CSV on standard output."
+    help = "Export records (documents, actions, organisations, ...) as JSON or CSV on standard output; actions also as IATI XML."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(exports.EXPORTERS))
-        parser.add_argument("--format", choices=sorted(exports.FORMATS), default="json")
+        parser.add_argument("--format", choices=sorted([*exports.FORMATS, *STANDARD]), default="json")
 
     def handle(self, *args, **options):
-        records = exports.rows(options["kind"])
-        self.stdout.write(exports.FORMATS[options["format"]](records))
+        kind, fmt = options["kind"], options["format"]
+        if fmt in STANDARD:
+            if kind not in STANDARD[fmt]:
+                raise CommandError(f"--format {fmt} is for {', '.join(STANDARD[fmt])} only")
+            from django.utils.module_loading import import_string
+
+            self.stdout.write(import_string(STANDARD[fmt][kind])().decode(), ending="")
+            return
+        self.stdout.write(exports.FORMATS[fmt](exports.rows(kind)))
