@@ -154,3 +154,45 @@ def test_an_editor_corrects_an_organisation_and_rejects_an_event_and_reextractio
     source_link = corrected.get_by_role("link").first
     source_link.click()
     assert page.locator(".review-text mark").inner_text() == "Ville de Saint-Louis"
+
+
+def test_an_editor_makes_a_plan_a_partner_posts_progress_and_the_dashboard_shows_it(page, live_server, editor, django_user_model):
+    from tests.conftest import make_user
+    from tests.test_extraction import PLAN
+    from territoria.library.services import ingest_bytes
+    from territoria.workplan.models import Action, Plan
+
+    document_id = ingest_bytes("plan.md", PLAN.encode(), key="plan.md").id
+    sign_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/documents/{document_id}/")
+    page.get_by_role("button", name="Create the work plan from this document").click()
+    page.wait_for_url(re.compile(r"/plans/\d+/$"))
+    assert_accessible(page)
+    page.get_by_label("Partnership").first.select_option("Sida")
+    page.get_by_role("button", name="Filter").click()
+    assert page.locator("table.actions tbody tr").count() == 2
+    page.get_by_role("link", name="Train mayors on gender-responsive budgeting.").click()
+    assert_accessible(page)
+
+    plan = Plan.objects.get()
+    plan.visibility = "members"
+    plan.save()
+    action = Action.objects.get(text__startswith="Train mayors")
+    focal = make_user(django_user_model, "focal", "member")
+    action.partners.get(role="1").organisation.members.add(focal)
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, "focal")
+    page.goto(f"{live_server.url}/actions/{action.pk}/")
+    assert page.get_by_role("heading", name="Edit the action").count() == 0  # a partner posts, editors edit
+    page.get_by_label("Text").fill("Twelve mayors trained in Kigali.")
+    page.get_by_label("Status").select_option("in_progress")
+    page.get_by_label("Progress (%)").fill("40")
+    page.get_by_role("button", name="Post").click()
+    page.wait_for_selector(".messages")
+    assert "Twelve mayors trained in Kigali." in page.locator(".timeline").inner_text()
+    page.goto(f"{live_server.url}/plans/{plan.pk}/dashboard/")
+    assert_accessible(page)
+    assert "Twelve mayors trained" in page.get_by_role("region", name="What changed").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -196,6 +196,17 @@ def test_a_partner_member_posts_updates_others_may_not(published, django_user_mo
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
 
 
+def test_an_editor_publishes_a_plan_and_members_cannot(plan, editor, member, client):
+    form = {"title": "Plan 2024", "visibility": "public", "status": "in_progress", "currency": "EUR"}
+    client.force_login(member)
+    assert client.post(f"/plans/{plan.pk}/", form).status_code == 404  # a draft is not even visible to members
+    client.force_login(editor)
+    assert client.post(f"/plans/{plan.pk}/", form).status_code == 302
+    client.logout()
+    assert "Plan 2024" in client.get(f"/plans/{plan.pk}/").content.decode()
+    assert client.post(f"/plans/{plan.pk}/", form).status_code == 403
+
+
 def test_editors_edit_and_bad_values_are_refused(published, editor):
     action = published.actions.first()
     client = Client()

@@ -54,7 +54,7 @@ class Plan(models.Model):
     description = models.TextField(_("description"), blank=True)
     language = models.CharField(max_length=2, default="fr")
     document = models.ForeignKey("library.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="plans")
-    owner = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans")
+    owner = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans", verbose_name=_("owner"))
     iati_identifier = models.CharField(_("IATI identifier"), max_length=150, unique=True)
     visibility = models.CharField(_("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.DRAFT)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
@@ -168,7 +168,7 @@ class Indicator(models.Model):
     title = models.CharField(_("indicator"), max_length=300)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
-    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
     actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, null=True, blank=True)
 
@@ -189,7 +189,7 @@ class Update(models.Model):
         COMMENT = "comment", _("Comment")
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.UPDATE)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.UPDATE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
     date = models.DateField(_("date"), default=date.today)

@@ -47,8 +47,25 @@ def plans(request, format=None):
     return respond(request, "workplan/plans.html", context, payload, format)
 
 
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["title", "description", "visibility", "status", "start", "end", "currency", "owner"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}), "end": forms.DateInput(attrs={"type": "date"}),
+                   "description": forms.Textarea(attrs={"rows": 3})}
+
+
 def plan(request, pk, format=None):
     plan = _plan(request, pk)
+    form = PlanForm(instance=plan) if can_edit(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        form = PlanForm(request.POST, instance=plan)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Plan saved."))
+            return redirect("workplan:plan", pk=plan.pk)
     actions, chosen = filter_actions(plan, request.GET)
     sections = defaultdict(list)
     for action in actions:
@@ -60,7 +77,7 @@ def plan(request, pk, format=None):
         "total": len(actions), "progress": weighted_progress(actions), "chosen": chosen, "funders": funders,
         "partnerships": sorted(set(plan.actions.exclude(partnership="").values_list("partnership", flat=True))),
         "statuses": Status.choices, "kinds": ActionKind.choices, "pillars": _pillars(plan), "sdgs": range(1, 18),
-        "report_formats": reports.FORMATS, "today": date.today(), "year_start": date(date.today().year, 1, 1),
+        "report_formats": reports.FORMATS, "today": date.today(), "year_start": date(date.today().year, 1, 1), "form": form,
     }
     return respond(request, "workplan/plan.html", context, payload, format)
 
