@@ -207,6 +207,17 @@ def test_an_editor_publishes_a_plan_and_members_cannot(plan, editor, member, cli
     assert client.post(f"/plans/{plan.pk}/", form).status_code == 403
 
 
+def test_an_editor_builds_a_plan_by_hand(db, editor, client):
+    client.force_login(editor)
+    response = client.post("/plans/", {"title": "Plan 2027", "visibility": "draft", "status": "planned", "currency": "EUR", "start": "2027-01-01", "end": "2027-12-31"})
+    plan = Plan.objects.get()
+    assert response.url == f"/plans/{plan.pk}/" and plan.iati_identifier.endswith(f"-WP-{plan.pk}")
+    client.post(f"/plans/{plan.pk}/", {"form": "action", "section": "1.2.", "section_title": "Finance", "text": "Open a finance helpdesk.", "kind": "core"})
+    action = plan.actions.get()
+    assert (action.section.number, action.section.pillar, str(action.end)) == ("1.2", "1", "2027-12-31")
+    assert iati.validate(iati.export([plan]), shared(XSD)) == []
+
+
 def test_editors_edit_and_bad_values_are_refused(published, editor):
     action = published.actions.first()
     client = Client()

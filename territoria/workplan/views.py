@@ -1,6 +1,7 @@
 """Work-plan pages: plans, a plan's actions with filters, its dashboard, an action with its
 timeline, donor reports and the IATI file. Each page has a JSON twin (?format=json)."""
 
+import uuid
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -18,8 +19,8 @@ from territoria.library.models import Document
 from territoria.web.views import respond
 from territoria.workplan import iati, reports
 from territoria.workplan.exports import tracked
-from territoria.workplan.models import Action, ActionKind, Indicator, Partner, Plan, Role, Status, Update
-from territoria.workplan.services import FILTERS, filter_actions, import_document, visible_plans, weighted_progress
+from territoria.workplan.models import Action, ActionKind, Indicator, Partner, Plan, Role, Section, Status, Update
+from territoria.workplan.services import filter_actions, import_document, plan_identifier, sectors_for, visible_plans, weighted_progress
 
 
 def _plan(request, pk) -> Plan:
@@ -39,14 +40,6 @@ def _plan_record(plan, actions) -> dict:
             "progress": weighted_progress(actions), "actions": len(actions)}
 
 
-def plans(request, format=None):
-    found = list(visible_plans(request.user).select_related("owner").prefetch_related("actions"))
-    rows = [(plan, list(plan.actions.all())) for plan in found]
-    payload = {"plans": [_plan_record(plan, actions) for plan, actions in rows]}
-    context = {"rows": [(plan, weighted_progress(actions), len(actions)) for plan, actions in rows]}
-    return respond(request, "workplan/plans.html", context, payload, format)
-
-
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
@@ -55,17 +48,53 @@ class PlanForm(forms.ModelForm):
                    "description": forms.Textarea(attrs={"rows": 3})}
 
 
+class NewActionForm(forms.Form):
+    section = forms.CharField(label=gettext_lazy("Section number"), max_length=20, required=False)
+    section_title = forms.CharField(label=gettext_lazy("Section title"), max_length=500, required=False)
+    text = forms.CharField(label=gettext_lazy("Action"), widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ActionKind.choices)
+
+
+def plans(request, format=None):
+    if request.method == "POST":  # an editor starts a plan by hand
+        if not can_edit(request.user):
+            raise PermissionDenied
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            plan = form.save(commit=False)
+            plan.iati_identifier = f"new-{uuid.uuid4()}"
+            plan.save()
+            plan.iati_identifier = plan_identifier(plan.pk)
+            plan.save(update_fields=["iati_identifier"])
+            return redirect("workplan:plan", pk=plan.pk)
+    else:
+        form = PlanForm() if can_edit(request.user) else None
+    found = list(visible_plans(request.user).select_related("owner").prefetch_related("actions"))
+    rows = [(plan, list(plan.actions.all())) for plan in found]
+    payload = {"plans": [_plan_record(plan, actions) for plan, actions in rows]}
+    context = {"rows": [(plan, weighted_progress(actions), len(actions)) for plan, actions in rows], "form": form}
+    return respond(request, "workplan/plans.html", context, payload, format)
+
+
 def plan(request, pk, format=None):
     plan = _plan(request, pk)
-    form = PlanForm(instance=plan) if can_edit(request.user) else None
+    editor = can_edit(request.user)
+    form, new_action = (PlanForm(instance=plan), NewActionForm()) if editor else (None, None)
     if request.method == "POST":
-        if form is None:
+        if not editor:
             raise PermissionDenied
-        form = PlanForm(request.POST, instance=plan)
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("Plan saved."))
-            return redirect("workplan:plan", pk=plan.pk)
+        if request.POST.get("form") == "action":
+            new_action = NewActionForm(request.POST)
+            if new_action.is_valid():
+                _add_action(plan, new_action.cleaned_data)
+                messages.success(request, _("Action saved."))
+                return redirect("workplan:plan", pk=plan.pk)
+        else:
+            form = PlanForm(request.POST, instance=plan)
+            if form.is_valid():
+                form.save()
+                messages.success(request, _("Plan saved."))
+                return redirect("workplan:plan", pk=plan.pk)
     actions, chosen = filter_actions(plan, request.GET)
     sections = defaultdict(list)
     for action in actions:
@@ -78,8 +107,18 @@ def plan(request, pk, format=None):
         "partnerships": sorted(set(plan.actions.exclude(partnership="").values_list("partnership", flat=True))),
         "statuses": Status.choices, "kinds": ActionKind.choices, "pillars": _pillars(plan), "sdgs": range(1, 18),
         "report_formats": reports.FORMATS, "today": date.today(), "year_start": date(date.today().year, 1, 1), "form": form,
+        "new_action": new_action,
     }
     return respond(request, "workplan/plan.html", context, payload, format)
+
+
+def _add_action(plan, data) -> Action:
+    number = data["section"].strip().rstrip(".")
+    section = plan.sections.filter(number=number).first() or Section.objects.create(
+        plan=plan, number=number, title=data["section_title"], pillar=number.split(".")[0], order=plan.sections.count())
+    order = (plan.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    return Action.objects.create(plan=plan, section=section, text=data["text"], kind=data["kind"], order=order,
+                                 start=plan.start, end=plan.end, sectors=sectors_for(data["text"]))
 
 
 def _pillars(plan):
