@@ -83,10 +83,20 @@ def is_stop_word(word: str, language: str) -> bool:
     return strip_accents(word) in STOP_WORDS.get(language, ())
 
 
+@lru_cache(maxsize=200_000)
+def term(word: str, language: str) -> str:
+    """What a lower-cased word is indexed and matched as: its stem, or "" for a stop word."""
+    return "" if strip_accents(word) in STOP_WORDS.get(language, ()) else stem(word, language)
+
+
+def terms(text: str, language: str) -> list[str]:
+    """The stems of a text's words in order, stop words left out."""
+    return [t for t in (term(w, language) for w in words(text)) if t]
+
+
 def index_terms(text: str, language: str) -> str:
     """The space-separated stems a passage is indexed under (stop words left out)."""
-    stop = STOP_WORDS.get(language, ())
-    return " ".join(stem(w, language) for w in words(text) if strip_accents(w) not in stop)
+    return " ".join(terms(text, language))
 
 
 def normalise_space(text: str) -> str:

@@ -41,7 +41,7 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
 class PhraseMatcher:
     def __init__(self):
         self.index: dict[str, dict[tuple[str, ...], list[tuple[str | None, object]]]] = {}
-        self.longest: dict[str, int] = {}  # first word -> most words of a name starting with it
+        self.lengths: dict[str, tuple[int, ...]] = {}  # first word -> lengths of the names starting with it, longest first
 
     def add(self, name: str, value, case_sensitive: bool | None = None) -> None:
         """`case_sensitive`: True for exact forms, None to decide by `is_acronym`, and
@@ -56,25 +56,27 @@ class PhraseMatcher:
         else:
             exact = None
         self.index.setdefault(words[0], {}).setdefault(words, []).append((exact, value))
-        self.longest[words[0]] = max(self.longest.get(words[0], 0), len(words))
+        self.lengths[words[0]] = tuple(sorted({len(words), *self.lengths.get(words[0], ())}, reverse=True))
 
     def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match]:
         toks = tokens(text) if toks is None else toks
-        index, found, i = self.index, [], 0
-        while i < len(toks):
-            if toks[i][2] in index:  # most words start no name: no call, no tuple
-                match, length = self._longest(text, toks, i)
-                if match:
-                    found.append(match)
-                    i += length
-                    continue
-            i += 1
+        index, found, resume = self.index, [], 0
+        for i in [i for i, t in enumerate(toks) if t[2] in index]:  # most words start no name
+            if i < resume:
+                continue
+            match, length = self._longest(text, toks, i)
+            if match:
+                found.append(match)
+                resume = i + length
         return found
 
     def _longest(self, text, toks, i):
-        candidates = self.index[toks[i][2]]
-        words = [t[2] for t in toks[i : i + self.longest[toks[i][2]]]]
-        for length in range(len(words), 0, -1):
+        first = toks[i][2]
+        candidates, lengths = self.index[first], self.lengths[first]
+        words = [t[2] for t in toks[i : i + lengths[0]]]
+        for length in lengths:
+            if length > len(words):
+                continue
             entries = candidates.get(tuple(words[:length]))
             if not entries:
                 continue

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from territoria.core import lang
-from territoria.core.text import STOP_WORDS, stem, strip_accents, words
+from territoria.core.text import terms
 
 DATA = Path(__file__).parent / "data"
 THRESHOLD = 0.5
@@ -45,8 +45,7 @@ def explicit_sdgs(text: str) -> dict[str, list[str]]:
 
 
 def _stems(text: str, language: str) -> list[str]:
-    stop = STOP_WORDS[language]
-    return [stem(w, language) for w in words(text) if strip_accents(w) not in stop]
+    return terms(text, language)
 
 
 @lru_cache(maxsize=2)
@@ -75,11 +74,10 @@ def implicit_weights(stems: list[str], index: dict) -> dict[str, float]:
     weights: dict[str, float] = {}
     longest = index.get(None, {})  # first stem -> most words of a phrase starting with it
     total, resume = len(stems), 0
-    for i, first in enumerate(stems):
-        most = longest.get(first)
-        if not most or i < resume:
+    for i in [i for i, first in enumerate(stems) if first in longest]:  # most stems start no phrase
+        if i < resume:
             continue
-        for n in range(min(most, total - i), 0, -1):
+        for n in range(min(longest[stems[i]], total - i), 0, -1):
             codes = index.get(tuple(stems[i : i + n]))
             if codes:
                 for code in set(codes):
