@@ -182,7 +182,7 @@ def test_a_partner_member_posts_updates_others_may_not(published, django_user_mo
     sida.members.add(partner_user)
     outsider = make_user(django_user_model, "outsider", "member")
     form = {"form": "update", "kind": "update", "date": "2024-03-01", "text": "Workshop held in Dakar <script>x</script>",
-            "status": "in_progress", "progress": "30"}
+            "status": "in_progress", "progress": "30", "document": str(published.document_id)}
     client = Client()
     client.force_login(outsider)
     assert client.post(f"/actions/{action.pk}/", form).status_code == 403
@@ -191,7 +191,7 @@ def test_a_partner_member_posts_updates_others_may_not(published, django_user_mo
     assert client.post(f"/actions/{action.pk}/", form).status_code == 302
     action.refresh_from_db()
     assert (action.status, action.progress) == ("in_progress", 30)
-    assert Update.objects.get().organisation == sida
+    assert (Update.objects.get().organisation, Update.objects.get().document_id) == (sida, published.document_id)
     page = client.get(f"/actions/{action.pk}/").content.decode()
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
 

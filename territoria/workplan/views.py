@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from territoria.core.roles import can_edit, editor_required
 from territoria.directory.models import Organisation
+from territoria.extraction.models import Fact, Kind
 from territoria.library.models import Document
 from territoria.web.views import respond
 from territoria.workplan import iati, reports
@@ -194,8 +195,14 @@ class UpdateForm(forms.ModelForm):
 
     class Meta:
         model = Update
-        fields = ["kind", "date", "text", "status", "progress", "link"]
+        fields = ["kind", "date", "text", "status", "progress", "link", "document", "event"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}), "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = Document.objects.visible_to(user).order_by("title")
+        self.fields["event"].queryset = Fact.objects.live().filter(kind=Kind.EVENT).order_by("-id")
+        self.fields["event"].label_from_instance = lambda fact: f"{fact.data.get('start', '')} {fact.label}"[:120]
 
     def clean_progress(self):
         value = self.cleaned_data.get("progress")
@@ -225,7 +232,7 @@ def may_update(user, action) -> bool:
 def action(request, pk, format=None):
     action = get_object_or_404(Action.objects.select_related("plan", "section", "fact"), pk=pk, plan__in=visible_plans(request.user))
     editor, updater = can_edit(request.user), may_update(request.user, action)
-    forms_ = {"edit": ActionForm(instance=action), "update": UpdateForm(), "partner": PartnerForm(), "indicator": IndicatorForm()}
+    forms_ = {"edit": ActionForm(instance=action), "update": UpdateForm(user=request.user), "partner": PartnerForm(), "indicator": IndicatorForm()}
     if request.method == "POST":
         which = request.POST.get("form")
         if which not in forms_ or (which != "update" and not editor) or (which == "update" and not updater):
@@ -258,7 +265,7 @@ def _post(request, action, which):
             return True
         return form
     if which == "update":
-        form = UpdateForm(request.POST)
+        form = UpdateForm(request.POST, user=request.user)
         if form.is_valid():
             update = form.save(commit=False)
             update.action, update.author = action, request.user
