@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_http_methods
 
-from territoria.core.roles import editor_required, is_member
+from territoria.core.roles import editor_required
 from territoria.library import exports
 from territoria.library.formats import accepted_extensions
 from territoria.library.models import Document, DocType, Language, Passage, Version, Visibility

@@ -101,8 +101,8 @@ def _budget_rows(lines):
 
 
 def _amount(value) -> str:
-    text = format(Decimal(value).normalize(), "f")
-    return text
+    """12500.50 -> '12500.5', 1E+6 -> '1000000': IATI decimals, no exponent."""
+    return format(Decimal(value).normalize(), "f")
 
 
 def _sector_rows(sectors):
