@@ -86,7 +86,7 @@ def is_stop_word(word: str, language: str) -> bool:
 @lru_cache(maxsize=200_000)
 def term(word: str, language: str) -> str:
     """What a lower-cased word is indexed and matched as: its stem, or "" for a stop word."""
-    return "" if strip_accents(word) in STOP_WORDS.get(language, ()) else stem(word, language)
+    return "" if is_stop_word(word, language) else stem(word, language)
 
 
 def terms(text: str, language: str) -> list[str]:

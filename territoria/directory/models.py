@@ -62,10 +62,10 @@ class Organisation(models.Model):
         """The record of an organisation an IATI file names, by its identifier, else its name."""
         found = (cls.objects.filter(iati_ref=ref).first() if ref else None) or cls.objects.filter(name=name).first()
         if found:
-            changed = [f for f, v in (("iati_ref", ref), ("iati_type", type_code)) if v and not getattr(found, f)]
-            for field in changed:
-                setattr(found, field, {"iati_ref": ref, "iati_type": type_code}[field])
-            if changed:
-                found.save(update_fields=changed)
+            missing = {f: v for f, v in (("iati_ref", ref), ("iati_type", type_code)) if v and not getattr(found, f)}
+            if missing:
+                for field, value in missing.items():
+                    setattr(found, field, value)
+                found.save(update_fields=list(missing))
             return found
         return cls.objects.create(name=name or ref, iati_ref=ref, iati_type=type_code)

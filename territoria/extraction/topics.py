@@ -44,10 +44,6 @@ def explicit_sdgs(text: str) -> dict[str, list[str]]:
     return found
 
 
-def _stems(text: str, language: str) -> list[str]:
-    return terms(text, language)
-
-
 @lru_cache(maxsize=2)
 def lexicon(name: str) -> dict[str, dict[tuple[str, ...], list[str]]]:
     """language -> stem tuple -> codes, from sdg_keywords.json or themes.json."""
@@ -58,7 +54,7 @@ def lexicon(name: str) -> dict[str, dict[tuple[str, ...], list[str]]]:
         keywords = entry.get("keywords", entry)
         for language, phrases in keywords.items():
             for phrase in phrases:
-                key = tuple(_stems(phrase, language))
+                key = tuple(terms(phrase, language))
                 if key and len(key) <= MAX_PHRASE:
                     index[language].setdefault(key, []).append(code)
     for language_index in index.values():
@@ -90,7 +86,7 @@ def implicit_weights(stems: list[str], index: dict) -> dict[str, float]:
 def score(text: str, language: str | None = None) -> tuple[dict[str, float], dict[str, float], dict[str, list[str]]]:
     """(sdg scores, theme scores, explicit sdg targets) for one text."""
     language = language or lang.classify(text[:2000])[0]
-    stems = _stems(text, language)
+    stems = terms(text, language)
     explicit = explicit_sdgs(text)
     sdgs = _scores(implicit_weights(stems, lexicon("sdg_keywords.json")[language]))
     sdgs.update({goal: 1.0 for goal in explicit})

@@ -14,11 +14,13 @@ def tracked(action) -> dict:
             "budget": None if action.budget is None else float(action.budget), "currency": action.money_currency}
 
 
+def _plans(user):
+    """Every plan for the command line (no user), else those the user may see."""
+    return Plan.objects.all() if user is None else visible_plans(user)
+
+
 def actions(user=None) -> list[dict]:
-    plans = visible_plans(user) if user is not None else None
-    in_plans = Action.objects.select_related("plan", "section").prefetch_related("partners__organisation")
-    if plans is not None:
-        in_plans = in_plans.filter(plan__in=plans)
+    in_plans = Action.objects.select_related("plan", "section").prefetch_related("partners__organisation").filter(plan__in=_plans(user))
     by_fact = {a.fact_id: a for a in in_plans if a.fact_id}
     records = []
     for record in extracted_actions(user):
@@ -35,4 +37,4 @@ def actions(user=None) -> list[dict]:
 def iati(user=None) -> bytes:
     from territoria.workplan.iati import export
 
-    return export(visible_plans(user) if user is not None else Plan.objects.all())
+    return export(_plans(user))

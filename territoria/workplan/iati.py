@@ -118,6 +118,15 @@ def _write_sectors(activity, rows):
         _sub(activity, "sector", vocabulary=vocabulary, code=code, percentage=percentage)
 
 
+# How each group of elements Territoria manages is written from its rows.
+WRITERS = {
+    "activity-status": lambda activity, rows: _sub(activity, "activity-status", code=rows[0][0]),
+    "participating-org": _write_participants,
+    "sector": _write_sectors,
+    "budget": _budgets,
+}
+
+
 def plan_activity(plan) -> etree._Element:
     partners = list(plan.partners.filter(action=None).select_related("organisation").order_by("pk"))
     managed = {
@@ -134,11 +143,11 @@ def plan_activity(plan) -> etree._Element:
     _reporting_org(activity)
     _narrative(activity, "title", plan.title)
     _narrative(activity, "description", plan.description or plan.title, type="1")  # the schema requires one
-    _write_participants(activity, managed["participating-org"])
-    _sub(activity, "activity-status", code=managed["activity-status"][0][0])
+    WRITERS["participating-org"](activity, managed["participating-org"])
+    WRITERS["activity-status"](activity, managed["activity-status"])
     _dates(activity, plan.start, plan.end, plan.status)
-    _write_sectors(activity, managed["sector"])
-    _budgets(activity, managed["budget"])
+    WRITERS["sector"](activity, managed["sector"])
+    WRITERS["budget"](activity, managed["budget"])
     for action in plan.actions.all():
         _sub(activity, "related-activity", ref=action_identifier(plan, action), type="2")
     return activity
@@ -207,10 +216,7 @@ def _merge(plan, managed) -> etree._Element:
     for tag, rows in managed.items():
         if rows != imported.get(tag):
             scratch = etree.Element("scratch")
-            {"activity-status": lambda: _sub(scratch, "activity-status", code=rows[0][0]),
-             "participating-org": lambda: _write_participants(scratch, rows),
-             "sector": lambda: _write_sectors(scratch, rows),
-             "budget": lambda: _budgets(scratch, rows)}[tag]()
+            WRITERS[tag](scratch, rows)
             groups[tag] = list(scratch)
     activity = etree.Element(original.tag, original.attrib, nsmap=original.nsmap)
     known = set(ORDER)
@@ -302,16 +308,35 @@ def import_activities(data: bytes, name: str = "file") -> list:
             plans[identifier] = _import_plan(activity, identifier)
     for activity, parent in children:
         plan = plans.get(parent) or Plan.objects.filter(iati_identifier=parent).first()
-        if plan is None:
-            plans.setdefault(parent, None)
-            continue
-        _import_action(plan, activity)
-    return [p for p in plans.values() if p]
+        if plan is not None:
+            _import_action(plan, activity)
+    return list(plans.values())
+
+
+def _period(activity):
+    """(start, end): actual dates before planned ones."""
+    dates = {d.get("type"): _date(d.get("iso-date")) for d in activity.findall("activity-date")}
+    return dates.get("2") or dates.get("1"), dates.get("4") or dates.get("3")
+
+
+def _sectors(managed) -> list[dict]:
+    return [{"vocabulary": v, "code": c, "percentage": p or None} for v, c, p in managed["sector"]]
+
+
+def _replace_partners_and_budgets(plan, action, managed) -> None:
+    """The participating organisations and budgets of the plan (action None) or an action, as the file gives them."""
+    Partner.objects.filter(plan=plan, action=action).delete()
+    for ref, role, type_code, name in managed["participating-org"]:
+        Partner.objects.get_or_create(plan=plan, action=action, organisation=Organisation.for_iati(ref, name, type_code),
+                                      role=role if role in "1234" else "4")
+    Budget.objects.filter(plan=plan, action=action).delete()
+    Budget.objects.bulk_create(Budget(plan=plan, action=action, type=t, status=s, period_start=_date(a), period_end=_date(b),
+                                      value=Decimal(v), currency=c, value_date=_date(d) or _date(a))
+                               for t, s, a, b, v, c, d in managed["budget"])
 
 
 def _import_plan(activity, identifier) -> Plan:
     lang = activity_lang(activity)
-    dates = {d.get("type"): _date(d.get("iso-date")) for d in activity.findall("activity-date")}
     managed = read_managed(activity)
     plan = Plan.objects.filter(iati_identifier=identifier).first() or Plan(iati_identifier=identifier, visibility=Visibility.MEMBERS)
     plan.title = _text(activity.find("title"), lang)[:300] or identifier
@@ -319,25 +344,17 @@ def _import_plan(activity, identifier) -> Plan:
     plan.language = lang if lang in ("fr", "en", "es") else "en"
     plan.currency = activity.get("default-currency") or plan.currency
     plan.status = STATUS_FROM_IATI.get(managed["activity-status"][0][0], "in_progress") if managed["activity-status"] else plan.status
-    plan.start = dates.get("2") or dates.get("1")
-    plan.end = dates.get("4") or dates.get("3")
-    plan.sectors = [{"vocabulary": v, "code": c, "percentage": p or None} for v, c, p in managed["sector"]]
+    plan.start, plan.end = _period(activity)
+    plan.sectors = _sectors(managed)
     plan.iati_xml = etree.tostring(activity, encoding="unicode")
     plan.save()
-    plan.partners.filter(action=None).delete()
-    for ref, role, type_code, org_name in managed["participating-org"]:
-        organisation = Organisation.for_iati(ref, org_name, type_code)
-        Partner.objects.get_or_create(plan=plan, action=None, organisation=organisation, role=role if role in "1234" else "4")
-    plan.budgets.filter(action=None).delete()
-    Budget.objects.bulk_create(Budget(plan=plan, type=t, status=s, period_start=_date(a), period_end=_date(b), value=Decimal(v),
-                                      currency=c, value_date=_date(d) or _date(a)) for t, s, a, b, v, c, d in managed["budget"])
+    _replace_partners_and_budgets(plan, None, managed)
     return plan
 
 
 def _import_action(plan, activity) -> Action:
     lang = activity_lang(activity)
     identifier = activity.findtext("iati-identifier").strip()
-    dates = {d.get("type"): _date(d.get("iso-date")) for d in activity.findall("activity-date")}
     managed = read_managed(activity)
     action = Action.objects.filter(plan=plan, iati_identifier=identifier).first() or Action(plan=plan, iati_identifier=identifier)
     action.text = _text(activity.find("title"), lang) or identifier
@@ -347,21 +364,15 @@ def _import_action(plan, activity) -> Action:
         number, title = (number, title) if number[:1].isdigit() else ("", description)
         action.section = Section.objects.get_or_create(plan=plan, number=number, defaults={"title": title[:500], "pillar": number.split(".")[0]})[0]
     action.status = STATUS_FROM_IATI.get(managed["activity-status"][0][0], "planned") if managed["activity-status"] else action.status
-    action.start, action.end = dates.get("2") or dates.get("1"), dates.get("4") or dates.get("3")
-    action.sectors = [{"vocabulary": v, "code": c, "percentage": p or None} for v, c, p in managed["sector"]]
+    action.start, action.end = _period(activity)
+    action.sectors = _sectors(managed)
     action.countries = [c.get("code") for c in activity.findall("recipient-country") if c.get("code")]
     action.sdg_goals = [int(t.get("code")) for t in activity.findall("tag") if t.get("vocabulary") == "2" and t.get("code", "").isdigit()]
     action.sdg_targets = [t.get("code") for t in activity.findall("tag") if t.get("vocabulary") == "3"]
     action.currency = activity.get("default-currency", "")
     action.order = action.order or plan.actions.count() + 1
     action.save()
-    action.partners.all().delete()
-    for ref, role, type_code, org_name in managed["participating-org"]:
-        Partner.objects.get_or_create(plan=plan, action=action, organisation=Organisation.for_iati(ref, org_name, type_code),
-                                      role=role if role in "1234" else "4")
-    action.budget_lines.all().delete()
-    Budget.objects.bulk_create(Budget(plan=plan, action=action, type=t, status=s, period_start=_date(a), period_end=_date(b), value=Decimal(v),
-                                      currency=c, value_date=_date(d) or _date(a)) for t, s, a, b, v, c, d in managed["budget"])
+    _replace_partners_and_budgets(plan, action, managed)
     return action
 
 

@@ -56,8 +56,9 @@ def import_document(document) -> tuple[Plan, int]:
     sections = {s.number: s for s in plan.sections.all()}
     headings = _headings(document)
     new = [f for f in facts if not hasattr(f, "plan_action")]
-    topics = _topics([f for f in new])
-    countries = _countries([f for f in new])
+    passages = _first_passages(new)
+    topics, countries = _topics(passages.values()), _countries(passages.values())
+    organisations: dict[str, Organisation] = {}  # by name, for the whole import
     order = (plan.actions.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     for fact in new:
         data = fact.data
@@ -68,14 +69,14 @@ def import_document(document) -> tuple[Plan, int]:
             section = sections[number] = Section.objects.create(
                 plan=plan, number=number, title=data.get("section_title") or headings.get(number, ""), pillar=pillar,
                 pillar_title=headings.get(pillar, ""), order=len(sections))
-        passage_id = _passage_id(fact)
+        passage_id = passages.get(fact.pk)
         action = Action.objects.create(
             plan=plan, section=section, fact=fact, order=order, text=data.get("text", ""), kind=data.get("kind") or ActionKind.OTHER,
             partnership=data.get("partnership") or "", sdg_goals=topics[passage_id]["sdg"], themes=topics[passage_id]["theme"],
             countries=countries[passage_id], sectors=sectors_for(data.get("text", "")), start=plan.start, end=plan.end,
         )
         order += 1
-        _add_partners(action, data)
+        _add_partners(action, data, organisations)
     return plan, len(new)
 
 
@@ -94,54 +95,57 @@ def _headings(document) -> dict[str, str]:
     return {number.rstrip("."): title for number, title in rows}
 
 
-def _passage_id(fact) -> int | None:
-    source = fact.sources.order_by("passage__order").first()
-    return source.passage_id if source else None
+def _first_passages(facts) -> dict[int, int]:
+    """fact id -> the passage of its first source, in one query."""
+    first: dict[int, int] = {}
+    rows = Source.objects.filter(fact__in=facts).order_by("fact_id", "passage__order").values_list("fact_id", "passage_id")
+    for fact_id, passage_id in rows:
+        first.setdefault(fact_id, passage_id)
+    return first
 
 
-def _topics(facts) -> dict:
-    passages = [pid for pid in (_passage_id(f) for f in facts) if pid]
+def _topics(passages) -> dict:
     found = defaultdict(lambda: {"sdg": [], "theme": []})
-    for topic in Topic.objects.filter(passage_id__in=passages).order_by("-score"):
+    for topic in Topic.objects.filter(passage_id__in=list(passages)).order_by("-score"):
         value = int(topic.code) if topic.scheme == "sdg" else topic.code
         found[topic.passage_id][topic.scheme].append(value)
     return found
 
 
-def _countries(facts) -> dict:
-    passages = [pid for pid in (_passage_id(f) for f in facts) if pid]
+def _countries(passages) -> dict:
     found = defaultdict(list)
-    for passage_id, data in Source.objects.filter(passage_id__in=passages, fact__kind=Kind.PLACE).values_list("passage_id", "fact__data"):
+    for passage_id, data in Source.objects.filter(passage_id__in=list(passages), fact__kind=Kind.PLACE).values_list("passage_id", "fact__data"):
         code = (data or {}).get("country_code")
         if code and code not in found[passage_id]:
             found[passage_id].append(code)
     return found
 
 
-def _add_partners(action: Action, data: dict) -> None:
+def _add_partners(action: Action, data: dict, organisations: dict) -> None:
     """The partnership's organisation funds the action; the organisations it names implement it."""
-    owner = action.plan.owner_id
     if action.partnership:
-        entry = first_organisation(action.partnership)
-        organisation = _organisation(entry, action.partnership)
-        Partner.objects.get_or_create(plan=action.plan, action=action, organisation=organisation, role=Role.FUNDING)
-    for name in data.get("organisations") or []:
+        Partner.objects.create(plan=action.plan, action=action, organisation=_organisation(action.partnership, organisations),
+                               role=Role.FUNDING)
+    named = dict.fromkeys(_organisation(name, organisations) for name in data.get("organisations") or [])
+    taken = {action.plan.owner_id, *action.partners.values_list("organisation_id", flat=True)}
+    Partner.objects.bulk_create(Partner(plan=action.plan, action=action, organisation=o, role=Role.IMPLEMENTING)
+                                for o in named if o.pk not in taken)
+
+
+def _organisation(name: str, cache: dict) -> Organisation:
+    """The directory record of a name: its gazetteer entry's (through the fact extraction made
+    of it, when there is one), else a record of that name."""
+    if name not in cache:
         entry = first_organisation(name)
-        organisation = _organisation(entry, name)
-        if organisation.pk != owner and not action.partners.filter(organisation=organisation).exists():
-            Partner.objects.create(plan=action.plan, action=action, organisation=organisation, role=Role.IMPLEMENTING)
-
-
-def _organisation(entry, name: str) -> Organisation:
-    """The directory record of a gazetteer entry (through its fact when extraction made one)."""
-    if entry is not None:
-        fact = Fact.objects.filter(kind=Kind.ORGANISATION, key=f"gaz:{entry.id}").first()
+        fact = Fact.objects.filter(kind=Kind.ORGANISATION, key=f"gaz:{entry.id}").first() if entry else None
         if fact:
-            return Organisation.for_fact(fact)
-        found = Organisation.objects.filter(name=entry.name).first()
-        return found or Organisation.objects.create(name=entry.name, acronym=entry.acronym or "", aliases=entry.aliases,
-                                                    kind=entry.kind, country=entry.country or "")
-    return Organisation.objects.filter(name=name).first() or Organisation.objects.create(name=name)
+            cache[name] = Organisation.for_fact(fact)
+        elif entry:
+            cache[name] = Organisation.objects.filter(name=entry.name).first() or Organisation.objects.create(
+                name=entry.name, acronym=entry.acronym or "", aliases=entry.aliases, kind=entry.kind, country=entry.country or "")
+        else:
+            cache[name] = Organisation.objects.filter(name=name).first() or Organisation.objects.create(name=name)
+    return cache[name]
 
 
 # ---------------------------------------------------------------- progress and filters
