@@ -82,6 +82,14 @@ def extract_document(document) -> Run:
     started = time.perf_counter()
     counts = reconcile(document, candidates, context.topics)
     timings["store"] = round(time.perf_counter() - started, 6)
+    started = time.perf_counter()
+    try:  # the directory gets a record for each new organisation and person
+        from territoria.directory.services import sync_document
+
+        sync_document(document)
+    except Exception as problem:
+        errors.append(f"directory: {type(problem).__name__}: {str(problem)[:200]}")
+    timings["directory"] = round(time.perf_counter() - started, 6)
     status = "partial" if errors else "success"
     version = document.current.number if document.current else 0
     return Run.objects.create(document=document, version_number=version, status=status, errors=errors, timings=timings, counts=counts)

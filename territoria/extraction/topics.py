@@ -100,3 +100,16 @@ def _scores(weights: dict[str, float]) -> dict[str, float]:
 
 def tagged(scores: dict[str, float]) -> list[str]:
     return sorted((c for c, s in scores.items() if s >= THRESHOLD), key=lambda c: -scores[c])
+
+
+@lru_cache(maxsize=1)
+def _theme_table() -> dict[str, dict[str, str]]:
+    return {code: entry["labels"] for code, entry in json.loads((DATA / "themes.json").read_text(encoding="utf-8")).items()}
+
+
+def theme_labels(language: str | None = None) -> dict[str, str]:
+    """Theme code -> its name in the interface language (or `language`)."""
+    from django.utils.translation import get_language
+
+    language = (language or get_language() or "en")[:2]
+    return {code: labels.get(language) or labels["en"] for code, labels in _theme_table().items()}
