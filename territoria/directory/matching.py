@@ -16,7 +16,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _, ngettext
 
 from territoria.core.lang import classify
@@ -99,58 +99,97 @@ def _theme_names() -> dict[str, str]:
 
 
 class Matcher:
-    """Scores every open capacity against one; built once per request."""
+    """Scores open capacities against one. The prepared rows (term sets, idf weights, postings)
+    are kept per process and rebuilt only when a capacity or membership changed."""
+
+    _cached: tuple | None = None
 
     def __init__(self, rows: list[dict] | None = None):
-        self.rows = rows if rows is not None else list(Capacity.objects.filter(active=True).values(*FIELDS))
-        frequency = Counter(t for r in self.rows for t in set(r["terms"]))
-        total = max(len(self.rows), 1)
+        if rows is not None:
+            self._prepare(rows)
+            return
+        key = (Capacity.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id")).values(),
+               Membership.objects.aggregate(n=Count("id"), top=Max("id")).values())
+        key = tuple(map(tuple, key))
+        if Matcher._cached is None or Matcher._cached[0] != key:
+            self._prepare(list(Capacity.objects.filter(active=True).values(*FIELDS)))
+            Matcher._cached = (key, self.__dict__.copy())
+        else:
+            self.__dict__.update(Matcher._cached[1])
+
+    def _prepare(self, rows: list[dict]) -> None:
+        for row in rows:
+            row["terms"], row["themes"], row["sdgs"] = set(row["terms"]), set(row["themes"]), set(row["sdgs"])
+            row["regions"] = {region_of(c) for c in row["countries"]} - {""}
+        self.rows = rows
+        self.by_id = {r["id"]: r for r in rows}
+        frequency = Counter(t for r in rows for t in r["terms"])
+        total = max(len(rows), 1)
         self.idf = {t: math.log(1 + total / n) for t, n in frequency.items()}
-        self.norms = {r["id"]: math.sqrt(sum(self.idf.get(t, 0) ** 2 for t in r["terms"])) or 1.0 for r in self.rows}
-        self.person_organisation = _holder_organisations(self.rows)
+        self.norms = {r["id"]: math.sqrt(sum(self.idf[t] ** 2 for t in r["terms"])) or 1.0 for r in rows}
+        # Candidates share a theme, an SDG or a distinctive word (in under a tenth of the rows).
+        self.postings: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            keys = [f"t:{t}" for t in row["themes"]] + [f"g:{g}" for g in row["sdgs"]]
+            keys += [f"w:{t}" for t in row["terms"] if frequency[t] * 10 < total]
+            for k in keys:
+                self.postings[k].append(row)
+        self.person_organisation = _holder_organisations(rows)
 
     def organisation_of(self, row: dict) -> int | None:
         return row["organisation_id"] or self.person_organisation.get(row["person_id"])
 
     def similarity(self, a: dict, b: dict) -> float:
-        shared = set(a["terms"]) & set(b["terms"])
+        shared = a["terms"] & b["terms"]
         if not shared:
             return 0.0
         return sum(self.idf.get(t, 0) ** 2 for t in shared) / (self.norms.get(a["id"], 1.0) * self.norms.get(b["id"], 1.0))
 
+    def _row(self, capacity: Capacity) -> dict:
+        if capacity.pk in self.by_id:
+            return self.by_id[capacity.pk]
+        row = {f: getattr(capacity, f) for f in FIELDS}  # a closed capacity still gets its matches
+        row.update(terms=set(row["terms"]), themes=set(row["themes"]), sdgs=set(row["sdgs"]),
+                   regions={region_of(c) for c in row["countries"]} - {""})
+        self.norms = {**self.norms, row["id"]: math.sqrt(sum(self.idf.get(t, 0) ** 2 for t in row["terms"])) or 1.0}
+        return row
+
     def rank(self, capacity: Capacity, direction: str | None = None, limit: int = 10) -> list[Match]:
         """Open capacities of `direction` (the other one by default) that fit `capacity`, best first."""
         direction = direction or (Direction.OFFER if capacity.direction == Direction.NEED else Direction.NEED)
-        me = next((r for r in self.rows if r["id"] == capacity.pk), None) or {f: getattr(capacity, f) for f in FIELDS}
-        self.norms.setdefault(me["id"], math.sqrt(sum(self.idf.get(t, 0) ** 2 for t in me["terms"])) or 1.0)
+        me = self._row(capacity)
         my_org = self.organisation_of(me)
         together, mentions = _relations(my_org)
-        my_regions = {region_of(c) for c in me["countries"]}
+        keys = [f"t:{t}" for t in me["themes"]] + [f"g:{g}" for g in me["sdgs"]] + [f"w:{t}" for t in me["terms"]]
+        candidates = {r["id"]: r for k in keys for r in self.postings.get(k, ())}
+        related = set(together) | set(mentions)
+        if related:
+            candidates.update((r["id"], r) for r in self.rows if self.organisation_of(r) in related)
         matches = []
-        for row in self.rows:
+        for row in candidates.values():
             if row["direction"] != direction or row["id"] == me["id"]:
                 continue
             org = self.organisation_of(row)
             if (org and org == my_org) or (row["person_id"] and row["person_id"] == me["person_id"]):
                 continue
-            score, why = self._score(me, row, my_regions, together.get(org, 0), mentions.get(org, 0))
+            score, why = self._score(me, row, together.get(org, 0), mentions.get(org, 0))
             if score > 0:
                 matches.append(Match(row["id"], score, why, row))
         matches.sort(key=lambda m: (-m.score, m.capacity_id))
         return matches[:limit]
 
-    def _score(self, me: dict, row: dict, my_regions: set, partners: int, mentioned: int) -> tuple[float, list]:
+    def _score(self, me: dict, row: dict, partners: int, mentioned: int) -> tuple[float, list]:
         score, why = 0.0, []
         if row["kind"] == me["kind"]:
             score += WEIGHTS["kind"]
             why.append(("kind", row["kind"]))
         elif frozenset({row["kind"], me["kind"]}) in NEAR_KINDS:
             score += WEIGHTS["near_kind"]
-        themes = [t for t in me["themes"] if t in row["themes"]]
+        themes = sorted(me["themes"] & row["themes"])
         if themes:
             score += WEIGHTS["theme"] * min(len(themes), 2)
             why.append(("themes", themes))
-        sdgs = [g for g in me["sdgs"] if g in row["sdgs"]]
+        sdgs = sorted(me["sdgs"] & row["sdgs"])
         if sdgs:
             score += WEIGHTS["sdg"] * min(len(sdgs), 2)
             why.append(("sdgs", sdgs))
@@ -169,7 +208,7 @@ class Matcher:
         if countries:
             score += WEIGHTS["country"]
             why.append(("countries", countries))
-        elif my_regions and my_regions & {region_of(c) for c in row["countries"]}:
+        elif me["regions"] & row["regions"]:
             score += WEIGHTS["region"]
             why.append(("region", None))
         if partners:
