@@ -98,6 +98,24 @@ def _theme_names() -> dict[str, str]:
     return theme_labels()
 
 
+def _open_rows(since=None) -> list[dict]:
+    """Open capacities (changed after `since`, if given) as dicts, read with one plain cursor:
+    Django's per-value JSON converters cost more than the ranking at a few thousand rows."""
+    import json
+
+    from django.db import connection
+
+    query = Capacity.objects.filter(active=True)
+    if since is not None:
+        query = query.filter(updated_at__gte=since)
+    sql, params = query.values_list(*FIELDS).query.sql_with_params()
+    json_fields = {i for i, f in enumerate(FIELDS) if f in ("themes", "sdgs", "countries", "languages", "terms")}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [{f: (json.loads(v) if i in json_fields and isinstance(v, str) else v) for i, (f, v) in enumerate(zip(FIELDS, row))}
+                for row in cursor.fetchall()]
+
+
 class Matcher:
     """Scores open capacities against one. The prepared rows (term sets, idf weights, postings)
     are kept per process and rebuilt only when a capacity or membership changed."""
@@ -108,19 +126,27 @@ class Matcher:
         if rows is not None:
             self._prepare(rows)
             return
-        key = (Capacity.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id")).values(),
-               Membership.objects.aggregate(n=Count("id"), top=Max("id")).values())
-        key = tuple(map(tuple, key))
-        if Matcher._cached is None or Matcher._cached[0] != key:
-            self._prepare(list(Capacity.objects.filter(active=True).values(*FIELDS)))
-            Matcher._cached = (key, self.__dict__.copy())
-        else:
-            self.__dict__.update(Matcher._cached[1])
+        stats = Capacity.objects.aggregate(n=Count("id"), last=Max("updated_at"), top=Max("id"))
+        key = (tuple(stats.values()), tuple(Membership.objects.aggregate(n=Count("id"), top=Max("id")).values()))
+        cached = Matcher._cached
+        if cached is not None and cached[0] == key:
+            self.__dict__.update(cached[2])
+            return
+        if cached is None:
+            rows = _open_rows()
+        else:  # re-read only what changed since the cached state; keep the other rows as parsed
+            open_ids = set(Capacity.objects.filter(active=True).values_list("id", flat=True))
+            changed = {r["id"]: r for r in _open_rows(since=cached[1])}
+            rows = [changed.pop(r["id"], None) or r for r in cached[2]["rows"] if r["id"] in open_ids]
+            rows += [r for r in changed.values()]
+        self._prepare(rows)
+        Matcher._cached = (key, stats["last"], self.__dict__.copy())
 
     def _prepare(self, rows: list[dict]) -> None:
         for row in rows:
-            row["terms"], row["themes"], row["sdgs"] = set(row["terms"]), set(row["themes"]), set(row["sdgs"])
-            row["regions"] = {region_of(c) for c in row["countries"]} - {""}
+            if "regions" not in row:
+                row["terms"], row["themes"], row["sdgs"] = set(row["terms"]), set(row["themes"]), set(row["sdgs"])
+                row["regions"] = {region_of(c) for c in row["countries"]} - {""}
         self.rows = rows
         self.by_id = {r["id"]: r for r in rows}
         frequency = Counter(t for r in rows for t in r["terms"])
