@@ -10,8 +10,8 @@ from django.utils.module_loading import import_string
 EXPORTERS = {
     "documents": "territoria.library.exports.documents",
     "actions": "territoria.workplan.exports.actions",
-    "organisations": "territoria.extraction.exports.organisations",
-    "people": "territoria.extraction.exports.people",
+    "organisations": "territoria.directory.exports.organisations",
+    "people": "territoria.directory.exports.people",
     "places": "territoria.extraction.exports.places",
     "events": "territoria.extraction.exports.events",
     "agenda": "territoria.extraction.exports.agenda",

@@ -1,15 +1,16 @@
-"""territoria export KIND --format json|csv (and iati for actions): every record of a kind, for scripts."""
+"""territoria export KIND --format json|csv (iati for actions, popolo for organisations and people): every record of a kind, for scripts."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from territoria.core import exports
 
 # Standard formats that only some kinds have: format -> {kind: exporter returning bytes}.
-STANDARD = {"iati": {"actions": "territoria.workplan.exports.iati"}}
+STANDARD = {"iati": {"actions": "territoria.workplan.exports.iati"},
+            "popolo": {"organisations": "territoria.directory.exports.popolo", "people": "territoria.directory.exports.popolo"}}
 
 
 class Command(BaseCommand):
-    help = "Export records (documents, actions, organisations, ...) as JSON or CSV on standard output; actions also as IATI XML."
+    help = "Export records (documents, actions, organisations, ...) as JSON or CSV on standard output; actions also as IATI XML, organisations and people as Popolo JSON."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(exports.EXPORTERS))
