@@ -160,6 +160,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env_str("TERRITORIA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("TERRITORIA_FROM_EMAIL", "territoria@localhost")
 
 LOGGING = {
     "version": 1,

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import get_language, gettext as _, ngettext
 
 from territoria.core.lang import classify
 from territoria.core.text import terms, words
@@ -222,7 +222,10 @@ class Matcher:
         text = self.similarity(me, row)
         if text > 0.05:
             score += WEIGHTS["text"] * text
-            if text > 0.15:
+            concepts = sorted(t[1:] for t in me["terms"] & row["terms"] if t.startswith("@"))
+            if concepts:
+                why.append(("concepts", concepts[:4]))
+            elif text > 0.15:
                 why.append(("words", None))
         languages = [lang for lang in me["languages"] if lang in row["languages"]]
         if languages:
@@ -259,6 +262,11 @@ def explain(reasons: list[tuple]) -> list[str]:
             out.append(_("same theme: %(themes)s") % {"themes": ", ".join(themes.get(t, t) for t in value)})
         elif reason == "sdgs":
             out.append(_("same SDG: %(sdgs)s") % {"sdgs": ", ".join(str(g) for g in value)})
+        elif reason == "concepts":
+            from territoria.search.vocabulary import concept_label
+
+            language = (get_language() or "en")[:2]
+            out.append(_("both about: %(subjects)s") % {"subjects": ", ".join(concept_label(c, language) for c in value)})
         elif reason == "words":
             out.append(_("close description"))
         elif reason == "languages":

@@ -190,8 +190,9 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as problem:
             raise ImportFileError(f"{filename}: not UTF-8 text (byte {problem.start}); save the sheet as CSV UTF-8") from None
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+        heading = text.split("\n", 1)[0]
+        delimiter = max(",;\t", key=heading.count)  # spreadsheets save CSV with commas or semicolons
+        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     else:
         raise ImportFileError(f"{filename}: unsupported file type; send a .csv or .xlsx file")
     if not rows:

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from territoria.directory import views as directory_views
 from territoria.extraction import views as extraction_views
 from territoria.web import api, views
 from territoria.workplan import views as workplan_views
@@ -26,12 +27,20 @@ api_patterns = [
     path("plans/<int:pk>/", workplan_views.plan, {"format": "json"}, name="plan"),
     path("plans/<int:pk>/dashboard/", workplan_views.dashboard, {"format": "json"}, name="dashboard"),
     path("actions/<int:pk>/", workplan_views.action, {"format": "json"}, name="action"),
+    path("directory/", directory_views.directory, {"format": "json"}, name="directory"),
+    path("directory/map/", directory_views.world_map, {"format": "json"}, name="map"),
+    path("directory/find/", directory_views.find_partner, {"format": "json"}, name="find"),
+    path("directory/joint-requests/", directory_views.joint, {"format": "json"}, name="joint"),
+    path("organisations/<int:pk>/", directory_views.organisation, {"format": "json"}, name="organisation"),
+    path("people/<int:pk>/", directory_views.person, {"format": "json"}, name="person"),
+    path("capacities/<int:pk>/", directory_views.capacity, {"format": "json"}, name="capacity"),
 ]
 
 urlpatterns = [
     path("", include((library_patterns, "library"))),
     path("", include("territoria.extraction.urls")),
     path("", include("territoria.workplan.urls")),
+    path("", include("territoria.directory.urls")),
     path("api/", include((api_patterns, "api"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
