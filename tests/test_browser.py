@@ -196,3 +196,56 @@ def test_an_editor_makes_a_plan_a_partner_posts_progress_and_the_dashboard_shows
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_member_declares_a_need_sees_explained_matches_and_writes_to_one_and_a_visitor_sees_no_contact(page, live_server, django_user_model):
+    from django.core import mail
+
+    from tests.conftest import make_user
+    from territoria.directory.models import Capacity, Organisation
+
+    ours = Organisation.objects.create(name="Commune de Ziguinchor", country="SN", languages=["fr"])
+    theirs = Organisation.objects.create(name="Ville de Chefchaouen", country="MA", languages=["fr", "ar"], email="cooperation@chefchaouen.example",
+                                         phone="+212 5 00 00 00")
+    Capacity.objects.create(direction="offer", kind="expertise", title="Budget participatif",
+                            text="Notre expérience du budget participatif et de la participation citoyenne", themes=["local_democracy"],
+                            languages=["fr"], countries=["MA"], organisation=theirs)
+    focal = make_user(django_user_model, "focal", "member")
+    focal.email = "focal@ziguinchor.example"
+    focal.save()
+    ours.members.add(focal)
+
+    page.goto(f"{live_server.url}/organisations/{theirs.pk}/")
+    assert "cooperation@chefchaouen.example" not in page.content() and "+212" not in page.content()
+    assert page.get_by_text("Contact details are for signed-in members.").is_visible()
+    assert_accessible(page)
+
+    sign_in(page, live_server, "focal")
+    page.goto(f"{live_server.url}/organisations/{ours.pk}/")
+    page.get_by_role("link", name="Declare a need").click()
+    page.get_by_label("Title").fill("Lancer un budget participatif")
+    page.get_by_label("Description").fill("Nous voulons associer les habitants au budget participatif de la commune.")
+    page.get_by_label("Expertise").check() if page.get_by_label("Expertise").count() else page.get_by_label("Kind").select_option("expertise")
+    page.get_by_label("Local democracy").check()
+    page.get_by_role("button", name="Save and see matches").click()
+    page.wait_for_url(re.compile(r"/capacities/\d+/$"))
+    assert_accessible(page)
+    match = page.locator("ol.matches li").first
+    assert "Budget participatif" in match.inner_text()
+    why = match.locator(".why").inner_text()
+    assert "same theme: Local democracy" in why and "both work in French" in why and "same kind of help: Expertise" in why
+    match.locator("summary").click()
+    match.get_by_label("Message").fill("Bonjour, pouvons-nous organiser un échange entre pairs ?")
+    match.get_by_role("button", name="Send").click()
+    page.wait_for_selector(".messages")
+    assert "Your message was sent to Ville de Chefchaouen." in page.locator(".messages").inner_text()
+    assert [m.to for m in mail.outbox] == [["cooperation@chefchaouen.example"]]
+    assert "pouvons-nous organiser un échange" in mail.outbox[0].body and mail.outbox[0].reply_to == ["focal@ziguinchor.example"]
+    page.goto(f"{live_server.url}/organisations/{theirs.pk}/")
+    assert "cooperation@chefchaouen.example" in page.content()
+    page.goto(f"{live_server.url}/directory/map/")
+    assert_accessible(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/directory/")
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

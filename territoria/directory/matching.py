@@ -153,11 +153,11 @@ class Matcher:
         total = max(len(rows), 1)
         self.idf = {t: math.log(1 + total / n) for t, n in frequency.items()}
         self.norms = {r["id"]: math.sqrt(sum(self.idf[t] ** 2 for t in r["terms"])) or 1.0 for r in rows}
-        # Candidates share a theme, an SDG or a distinctive word (in under a tenth of the rows).
+        # Candidates share a theme, an SDG or a distinctive word (in at most a tenth of the rows).
         self.postings: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
             keys = [f"t:{t}" for t in row["themes"]] + [f"g:{g}" for g in row["sdgs"]]
-            keys += [f"w:{t}" for t in row["terms"] if frequency[t] * 10 < total]
+            keys += [f"w:{t}" for t in row["terms"] if frequency[t] <= max(5, total // 10)]
             for k in keys:
                 self.postings[k].append(row)
         self.person_organisation = _holder_organisations(rows)

@@ -45,6 +45,8 @@ def _multi(choices):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=gettext_lazy("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "acronym", "kind", "country", "city", "description", "website", "email", "phone", "languages"]
@@ -55,7 +57,6 @@ class OrganisationForm(forms.ModelForm):
         self.fields["country"] = forms.ChoiceField(label=_("Country"), choices=[("", "–"), *areas.country_choices()], required=False)
         self.fields["languages"] = _multi(WORKING_LANGUAGES)
         self.fields["languages"].label = _("Working languages")
-        self.fields["website"] = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
 
 class CapacityForm(forms.ModelForm):
