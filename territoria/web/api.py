@@ -94,6 +94,21 @@ def _ok(schema: dict) -> dict:
     return {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}}
 
 
+DIRECTORY_FILTERS = ("q", "kind", "country", "region", "theme", "capacity")
+ORGANISATION = {"type": "object", "required": ["id", "name", "acronym", "aliases", "kind", "country", "sources"], "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"}, "acronym": {"type": "string"}, "aliases": {"type": "array", "items": {"type": "string"}},
+    "names": {"type": "object"}, "kind": {"type": "string"}, "country": {"type": "string"}, "region": {"type": "string"},
+    "email": {"type": "string", "description": "empty unless you are signed in"}, "phone": {"type": "string"},
+    "languages": {"type": "array", "items": {"type": "string"}}, "sources": {"type": "array", "items": SOURCE}}}
+CAPACITY = {"type": "object", "required": ["id", "direction", "kind", "title"], "properties": {
+    "id": {"type": "integer"}, "direction": {"type": "string", "enum": ["need", "offer"]},
+    "kind": {"type": "string", "enum": ["expertise", "training", "peer_exchange", "funding", "tools"]}, "title": {"type": "string"},
+    "text": {"type": "string"}, "themes": {"type": "array", "items": {"type": "string"}}, "sdgs": {"type": "array", "items": {"type": "integer"}},
+    "countries": {"type": "array", "items": {"type": "string"}}, "languages": {"type": "array", "items": {"type": "string"}},
+    "organisation_id": {"type": ["integer", "null"]}, "person_id": {"type": ["integer", "null"]}}}
+MATCH = {"allOf": [CAPACITY, {"type": "object", "required": ["score", "reasons"], "properties": {"score": {"type": "number"}, "reasons": {"type": "array", "items": {"type": "string"}}}}]}
+
+
 def spec() -> dict:
     return {
         "openapi": "3.1.0",
@@ -125,6 +140,24 @@ def spec() -> dict:
                                                    "responses": {**_ok({"type": "object", "required": ["plan", "groups", "late", "updates"], "properties": {"plan": PLAN, "since": {"type": "string", "format": "date"}, "groups": {"type": "object"}, "late": {"type": "array", "items": ACTION}, "updates": {"type": "array", "items": {"type": "object"}}, "changed": {"type": "array", "items": {"type": "integer"}}}}), "400": {"description": "since is not a date"}}}},
             "/api/actions/{id}/": {"get": {"summary": "An action with its partners, indicators and timeline",
                                            "parameters": [ID], "responses": {**_ok({"allOf": [ACTION, {"type": "object", "required": ["updates", "indicators"], "properties": {"updates": {"type": "array", "items": {"type": "object"}}, "indicators": {"type": "array", "items": {"type": "object"}}}}]}), "404": {"description": "No such action, or not visible to you"}}}},
+            "/api/directory/": {"get": {"summary": "The directory: organisations, filtered (contact details for members only)",
+                                        "parameters": [{"name": f, "in": "query", "required": False, "schema": {"type": "string"}} for f in DIRECTORY_FILTERS] + [PAGE],
+                                        "responses": _ok({"type": "object", "required": ["count", "organisations"], "properties": {"count": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"}, "organisations": {"type": "array", "items": ORGANISATION}}})}},
+            "/api/directory/map/": {"get": {"summary": "Organisations, needs and offers by country (ISO 3166-1 alpha-2), with the directory's filters",
+                                            "parameters": [{"name": f, "in": "query", "required": False, "schema": {"type": "string"}} for f in DIRECTORY_FILTERS],
+                                            "responses": _ok({"type": "object", "required": ["countries"], "properties": {"countries": {"type": "array", "items": {"type": "object", "required": ["code", "count"], "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "region": {"type": "string"}, "count": {"type": "integer"}, "needs": {"type": "integer"}, "offers": {"type": "integer"}}}}}})}},
+            "/api/directory/find/": {"get": {"summary": "Offers ranked for a described need, each with its reasons",
+                                             "parameters": [{"name": f, "in": "query", "required": False, "schema": {"type": "string"}} for f in ("text", "kind", "country")]
+                                             + [_list_param("themes", "Theme codes", {"type": "string"}), _list_param("languages", "ISO 639-1 codes", {"type": "string"})],
+                                             "responses": _ok({"type": "object", "required": ["matches"], "properties": {"matches": {"type": "array", "items": MATCH}}})}},
+            "/api/directory/joint-requests/": {"get": {"summary": "Groups of members with one need in one region and the funding lines that fit",
+                                                       "responses": _ok({"type": "object", "required": ["groups"], "properties": {"groups": {"type": "array", "items": {"type": "object", "properties": {"theme": {"type": "string"}, "region": {"type": "string"}, "organisations": {"type": "array", "items": {"type": "integer"}}, "needs": {"type": "array", "items": {"type": "integer"}}, "funding_lines": {"type": "array", "items": {"type": "integer"}}}}}}})}},
+            "/api/organisations/{id}/": {"get": {"summary": "An organisation's profile: names, people, documents that mention it, needs and offers",
+                                                 "parameters": [ID], "responses": {**_ok({"allOf": [ORGANISATION, {"type": "object", "required": ["mentions", "people", "capacities"], "properties": {"mentions": {"type": "array", "items": {"type": "object"}}, "people": {"type": "array", "items": {"type": "object"}}, "capacities": {"type": "array", "items": CAPACITY}}}]}), "404": {"description": "No such organisation"}}}},
+            "/api/people/{id}/": {"get": {"summary": "A person: roles, organisation, documents that mention them",
+                                          "parameters": [ID], "responses": {**_ok({"type": "object", "required": ["id", "name", "role", "sources"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "role": {"type": "string"}, "organisation": {"type": ["string", "null"]}, "sources": {"type": "array", "items": SOURCE}, "mentions": {"type": "array", "items": {"type": "object"}}}}), "404": {"description": "No such person"}}}},
+            "/api/capacities/{id}/": {"get": {"summary": "A need or an offer with its ranked, explained matches (and for a need: peers and funding lines)",
+                                              "parameters": [ID], "responses": {**_ok({"allOf": [CAPACITY, {"type": "object", "required": ["matches", "peers", "funding_lines"], "properties": {"matches": {"type": "array", "items": MATCH}, "peers": {"type": "array", "items": MATCH}, "funding_lines": {"type": "array", "items": {"type": "object"}}}}]}), "404": {"description": "No such need or offer"}}}},
             "/api/upload/": {"post": {"summary": "Ingest files (editors)", "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}, "visibility": {"type": "string", "enum": ["public", "members"]}}}}}},
                                       "responses": {**_ok({"type": "object", "properties": {"documents": {"type": "array", "items": INGEST_RESULT}}}), "302": {"description": "Not signed in"}, "403": {"description": "Not an editor, or CSRF token missing"}}}},
         },
