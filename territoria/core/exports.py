@@ -13,7 +13,7 @@ EXPORTERS = {
     "organisations": "territoria.extraction.exports.organisations",
     "people": "territoria.extraction.exports.people",
     "places": "territoria.extraction.exports.places",
-    "events": "territoria.extraction.exports.events",
+    "events": "territoria.events.exports.events",
     "agenda": "territoria.extraction.exports.agenda",
 }
 

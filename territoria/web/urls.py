@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from territoria.events import views as events_views
 from territoria.extraction import views as extraction_views
 from territoria.web import api, views
 from territoria.workplan import views as workplan_views
@@ -26,12 +27,15 @@ api_patterns = [
     path("plans/<int:pk>/", workplan_views.plan, {"format": "json"}, name="plan"),
     path("plans/<int:pk>/dashboard/", workplan_views.dashboard, {"format": "json"}, name="dashboard"),
     path("actions/<int:pk>/", workplan_views.action, {"format": "json"}, name="action"),
+    path("calendar/", events_views.calendar, {"format": "json"}, name="calendar"),
+    path("calendar/events/<int:pk>/", events_views.event, {"format": "json"}, name="event"),
 ]
 
 urlpatterns = [
     path("", include((library_patterns, "library"))),
     path("", include("territoria.extraction.urls")),
     path("", include("territoria.workplan.urls")),
+    path("", include("territoria.events.urls")),
     path("api/", include((api_patterns, "api"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
