@@ -204,6 +204,8 @@ def event(request, pk, format=None):
 
 
 class EventForm(forms.ModelForm):
+    online_url = forms.URLField(label=gettext_lazy("online link"), required=False, assume_scheme="https", max_length=200)
+
     class Meta:
         model = Event
         fields = ["name", "name_en", "name_fr", "name_es", "kind", "series", "description", "start_date", "end_date", "start_time",
