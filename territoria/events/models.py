@@ -17,6 +17,9 @@ from django.utils.translation import get_language, gettext_lazy as _
 from territoria.directory.models import Organisation
 
 
+MAX_DAYS = 400  # the longest event: longer periods (a year-long campaign) are not calendar events
+
+
 class Kind(models.TextChoices):
     STATUTORY = "statutory", _("Statutory meeting")
     ANNUAL = "annual", _("Annual meeting")
@@ -74,8 +77,9 @@ class EventQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
     def overlapping(self, first: date, last: date):
-        """Events with at least one day in [first, last]."""
-        return self.filter(start_date__lte=last, end_date__gte=first)
+        """Events with at least one day in [first, last]. No event lasts more than MAX_DAYS
+        (forms refuse longer ones), which bounds the index scan from below too."""
+        return self.filter(start_date__lte=last, start_date__gte=first - timedelta(days=MAX_DAYS), end_date__gte=first)
 
 
 class Event(models.Model):
@@ -155,6 +159,7 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         if self.end_date is None or self.end_date < self.start_date:
             self.end_date = self.start_date
+        self.end_date = min(self.end_date, self.start_date + timedelta(days=MAX_DAYS))
         self.compute_instants()
         self.compute_tags()
         if self.country and not self.region:

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,10 +26,10 @@ from territoria.core.roles import can_edit, editor_required, is_member
 from territoria.directory.models import Organisation
 from territoria.events import ical, services
 from territoria.events.exports import record, sources_by_fact
-from territoria.events.models import AgendaItem, Event, Kind, Precision, Preference, Registration, Series, zone_or_utc
+from territoria.events.models import MAX_DAYS, AgendaItem, Event, Kind, Precision, Preference, Registration, Series, zone_or_utc
 from territoria.events.regions import REGIONS
 from territoria.library.models import Document
-from territoria.web.views import respond
+from territoria.web.views import respond, wants_json
 
 MAX_PER_DAY = 4  # events shown in a month cell; the rest behind a link to the week
 LIST_PAGE = 50
@@ -105,6 +106,8 @@ def calendar(request, format=None):
     zone = viewer_zone(request)
     built = {"month": _month, "week": _week, "list": _list}[view](request, events, anchor, zone)
     payload = {"view": view, "date": anchor, "timezone": zone.key, "filters": chosen, **built.pop("payload")}
+    if wants_json(request, format):
+        return respond(request, "", {}, {**payload, "events": [_summary(e, zone) for e in payload["events"]]}, format)
     context = {**built, "view": view, "anchor": anchor, "zone": zone, "chosen": chosen, "options": _filter_options(request.user),
                "filter_query": _query(chosen), "views": [(v, _view_label(v)) for v in VIEWS],
                "preference_form": _preference_form(request)}
@@ -142,8 +145,8 @@ def _month(request, events, anchor, zone) -> dict:
     previous, following = (month_first - timedelta(days=1)).replace(day=1), month_last + timedelta(days=1)
     in_month = [e for e in dated if e.end_date >= month_first and e.start_date <= month_last]
     return {"weeks": rows, "weekdays": weeks[0], "loose": loose, "title_date": month_first, "previous": previous, "next": following,
-            "today": timezone.localdate(),
-            "payload": {"start": month_first, "end": month_last, "events": [_summary(e, zone) for e in in_month + loose]}}
+            "today": timezone.localdate(), "event_base": reverse("events:event", args=[0])[:-2],
+            "payload": {"start": month_first, "end": month_last, "events": in_month + loose}}
 
 
 def _week(request, events, anchor, zone) -> dict:
@@ -153,7 +156,7 @@ def _week(request, events, anchor, zone) -> dict:
     days = _by_day(dated, first, last)
     rows = [(first + timedelta(days=i), [(e, services.times(e, zone)) for e in days.get(first + timedelta(days=i), [])]) for i in range(7)]
     return {"days": rows, "title_date": first, "week_end": last, "previous": first - timedelta(days=7), "next": first + timedelta(days=7),
-            "payload": {"start": first, "end": last, "events": [_summary(e, zone) for e in dated]}}
+            "payload": {"start": first, "end": last, "events": dated}}
 
 
 def _list(request, events, anchor, zone) -> dict:
@@ -165,7 +168,7 @@ def _list(request, events, anchor, zone) -> dict:
     items = [(e, services.times(e, zone)) for e in page]
     return {"page": page, "items": items, "when": when,
             "payload": {"when": when, "count": page.paginator.count, "page": page.number, "pages": page.paginator.num_pages,
-                        "events": [_summary(e, zone) for e in page]}}
+                        "events": list(page)}}
 
 
 # ---------------------------------------------------------------- one event
@@ -236,6 +239,8 @@ class EventForm(forms.ModelForm):
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end comes before the start."))
+        elif start and end and (end - start).days > MAX_DAYS:
+            self.add_error("end_date", _("An event lasts at most %(days)s days.") % {"days": MAX_DAYS})
         if data.get("end_time") and not data.get("start_time"):
             self.add_error("start_time", _("Give a start time, or leave both times empty for an all-day event."))
         if start and not end:
