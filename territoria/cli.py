@@ -7,7 +7,7 @@ works on an empty data directory with no set-up step.
 import os
 import sys
 
-NEEDS_DATABASE = {"ingest", "search", "export", "serve", "loaddemo", "reindex", "extract", "createsuperuser", "adduser", "workplan", "import"}
+NEEDS_DATABASE = {"ingest", "search", "export", "serve", "loaddemo", "reindex", "extract", "createsuperuser", "adduser", "workplan", "import", "calendar"}
 
 
 def main(argv: list[str] | None = None) -> None:

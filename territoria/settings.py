@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "territoria.extraction",
     "territoria.directory",
     "territoria.workplan",
+    "territoria.events",
     "territoria.web",
 ]
 

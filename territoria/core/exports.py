@@ -13,7 +13,7 @@ EXPORTERS = {
     "organisations": "territoria.directory.exports.organisations",
     "people": "territoria.directory.exports.people",
     "places": "territoria.extraction.exports.places",
-    "events": "territoria.extraction.exports.events",
+    "events": "territoria.events.exports.events",
     "agenda": "territoria.extraction.exports.agenda",
 }
 

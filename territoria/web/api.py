@@ -88,6 +88,24 @@ ACTION = {"type": "object", "required": ["id", "text", "status", "progress", "pa
     "status": STATUS, "progress": {"type": "integer"}, "overdue": {"type": "boolean"}, "partners": {"type": "array", "items": PARTNER},
     "budget": {"type": ["number", "null"]}, "currency": {"type": "string"}, "sdgs": {"type": "array", "items": {"type": "integer"}},
     "countries": {"type": "array", "items": {"type": "string"}}, "fact_id": {"type": ["integer", "null"]}}}
+EVENT_KINDS = ["statutory", "annual", "webinar", "conference", "un_process", "donor", "deadline", "other"]
+EVENT_SUMMARY = {"type": "object", "required": ["id", "name", "start_date", "end_date", "all_day"], "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"}, "title": {"type": "string", "description": "the name in the reader's language"},
+    "kind": {"type": "string", "enum": EVENT_KINDS}, "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"},
+    "all_day": {"type": "boolean"}, "precision": {"type": "string", "enum": ["day", "month", "year"]}, "timezone": {"type": ["string", "null"]},
+    "starts_at": {"type": "string", "format": "date-time"}, "ends_at": {"type": "string", "format": "date-time"},
+    "city": {"type": ["string", "null"]}, "country": {"type": ["string", "null"]}, "url": {"type": "string"},
+    "times": {"type": "object", "description": "times as written (original) and in the viewer's time zone (viewer, null when the same)"}}}
+EVENT_FILTERS = [_list_param("kind", "Kind of event", {"type": "string", "enum": EVENT_KINDS}),
+                 _list_param("theme", "Theme code", {"type": "string"}), _list_param("sdg", "SDG goal", {"type": "integer"}),
+                 _list_param("region", "World region", {"type": "string"}), _list_param("organiser", "Organisation id", {"type": "integer"}),
+                 _list_param("series", "Series id", {"type": "integer"})]
+EVENT_RECORD = {"type": "object", "required": ["id", "name", "start", "end", "sources"], "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"}, "start": {"type": "string"}, "end": {"type": "string"},
+    "year_inferred": {"type": "boolean"}, "timezone": {"type": ["string", "null"]}, "place": {"type": ["string", "null"]},
+    "country_code": {"type": ["string", "null"]}, "organiser": {"type": ["string", "null"]}, "kind": {"type": "string", "enum": EVENT_KINDS},
+    "organisers": {"type": "array", "items": {"type": "object"}}, "sources": {"type": "array", "items": SOURCE},
+    "conflicts": {"type": "object", "description": "editors only: readings of the sources that disagree, by field"}}}
 
 
 def _ok(schema: dict) -> dict:
@@ -158,6 +176,16 @@ def spec() -> dict:
                                           "parameters": [ID], "responses": {**_ok({"type": "object", "required": ["id", "name", "role", "sources"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "role": {"type": "string"}, "organisation": {"type": ["string", "null"]}, "sources": {"type": "array", "items": SOURCE}, "mentions": {"type": "array", "items": {"type": "object"}}}}), "404": {"description": "No such person"}}}},
             "/api/capacities/{id}/": {"get": {"summary": "A need or an offer with its ranked, explained matches (and for a need: peers and funding lines)",
                                               "parameters": [ID], "responses": {**_ok({"allOf": [CAPACITY, {"type": "object", "required": ["matches", "peers", "funding_lines"], "properties": {"matches": {"type": "array", "items": MATCH}, "peers": {"type": "array", "items": MATCH}, "funding_lines": {"type": "array", "items": {"type": "object"}}}}]}), "404": {"description": "No such need or offer"}}}},
+            "/api/calendar/": {"get": {"summary": "The calendar: a month, a week or the upcoming/past list, filtered",
+                                       "parameters": [{"name": "view", "in": "query", "schema": {"type": "string", "enum": ["month", "week", "list"]}},
+                                                      {"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}},
+                                                      {"name": "when", "in": "query", "schema": {"type": "string", "enum": ["upcoming", "past"]}},
+                                                      {"name": "tz", "in": "query", "description": "IANA time zone of the viewer", "schema": {"type": "string"}},
+                                                      PAGE] + EVENT_FILTERS,
+                                       "responses": {**_ok({"type": "object", "required": ["view", "date", "timezone", "filters", "events"], "properties": {"view": {"type": "string"}, "date": {"type": "string", "format": "date"}, "timezone": {"type": "string"}, "filters": {"type": "object"}, "start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date"}, "events": {"type": "array", "items": EVENT_SUMMARY}}}), "400": {"description": "date is not a date"}}}},
+            "/api/calendar/events/{id}/": {"get": {"summary": "An event with its agenda, sources, documents and registration",
+                                                   "parameters": [ID, {"name": "tz", "in": "query", "schema": {"type": "string"}}],
+                                                   "responses": {**_ok({"allOf": [EVENT_RECORD, {"type": "object", "required": ["agenda", "registration", "times"], "properties": {"agenda": {"type": "array", "items": {"type": "object"}}, "documents": {"type": "array", "items": {"type": "object"}}, "registration": {"type": "object"}, "times": {"type": "object"}}}]}), "404": {"description": "No such event, or not visible to you"}}}},
             "/api/upload/": {"post": {"summary": "Ingest files (editors)", "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}, "visibility": {"type": "string", "enum": ["public", "members"]}}}}}},
                                       "responses": {**_ok({"type": "object", "properties": {"documents": {"type": "array", "items": INGEST_RESULT}}}), "302": {"description": "Not signed in"}, "403": {"description": "Not an editor, or CSRF token missing"}}}},
         },

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from territoria.directory import views as directory_views
+from territoria.events import views as events_views
 from territoria.extraction import views as extraction_views
 from territoria.web import api, views
 from territoria.workplan import views as workplan_views
@@ -34,6 +35,8 @@ api_patterns = [
     path("organisations/<int:pk>/", directory_views.organisation, {"format": "json"}, name="organisation"),
     path("people/<int:pk>/", directory_views.person, {"format": "json"}, name="person"),
     path("capacities/<int:pk>/", directory_views.capacity, {"format": "json"}, name="capacity"),
+    path("calendar/", events_views.calendar, {"format": "json"}, name="calendar"),
+    path("calendar/events/<int:pk>/", events_views.event, {"format": "json"}, name="event"),
 ]
 
 urlpatterns = [
@@ -41,6 +44,7 @@ urlpatterns = [
     path("", include("territoria.extraction.urls")),
     path("", include("territoria.workplan.urls")),
     path("", include("territoria.directory.urls")),
+    path("", include("territoria.events.urls")),
     path("api/", include((api_patterns, "api"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from territoria.core import exports
 
 # Standard formats that only some kinds have: format -> {kind: exporter returning bytes}.
-STANDARD = {"iati": {"actions": "territoria.workplan.exports.iati"},
+STANDARD = {"iati": {"actions": "territoria.workplan.exports.iati"}, "ics": {"events": "territoria.events.exports.ics"},
             "popolo": {"organisations": "territoria.directory.exports.popolo", "people": "territoria.directory.exports.popolo"}}
 
 

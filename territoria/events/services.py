@@ -1,0 +1,350 @@
+"""Calendar workflows that span several models: events from extraction facts (with their
+readings per source and conflicts), settling and merging, registration with a waiting list,
+and the filters shared by the pages, the API and the iCalendar feeds."""
+
+import re
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from territoria.core.text import strip_accents
+from territoria.directory.models import Organisation
+from territoria.events.models import AgendaItem, Event, Kind, Precision, Registration, Series, Visibility, zone_or_utc
+from territoria.events.regions import REGIONS
+from territoria.extraction.dates import find_dates
+from territoria.extraction.models import Fact, Kind as FactKind, Source, Topic
+from territoria.library.models import Visibility as DocVisibility
+
+KIND_WORDS = [  # first match wins; accent-free, lower case
+    (Kind.DEADLINE, r"deadline|date limite|fecha limite"),
+    (Kind.WEBINAR, r"webinai?re?s?|webinarios?"),
+    (Kind.UN_PROCESS, r"\bhlpf\b|\bfphn\b|\bcop ?\d+|world urban forum|forum urbain mondial|foro urbano mundial|\bwuf\b|\bonu\b|nations unies|united nations|naciones unidas"),
+    (Kind.DONOR, r"donor|bailleurs?|donantes?|sida\b"),
+    (Kind.STATUTORY, r"bureau executif|executive bureau|buro ejecutivo|world council|conseil mondial|consejo mundial|assemblee generale|general assembly|asamblea general|steering committee|comite de pilotage|comite directivo|conseil national"),
+    (Kind.ANNUAL, r"annuel|annual|anual"),
+    (Kind.CONFERENCE, r"conference|conferencia|congres|congress|congreso|forum|foro|summit|sommet|cumbre|seminai?r|seminario"),
+]
+
+
+# ---------------------------------------------------------------- reading extracted dates
+def parse_when(start: str, end: str | None, zone: str | None) -> dict:
+    """Local dates, times, time zone and precision of an extracted event's ISO start/end
+    ('2023-05-15', '2022-02-24T16:15:00+01:00', '2022-06', '2022')."""
+    first, precision, start_time, offset = _parse_point(start, last=False)
+    last, _, end_time, _ = _parse_point(end or start, last=True)
+    return {"start_date": first, "end_date": max(first, last), "start_time": start_time, "end_time": end_time if start_time else None,
+            "timezone": _zone_name(zone, offset) if start_time else (zone or ""), "precision": precision}
+
+
+def _parse_point(value: str, last: bool):
+    if "T" in value:
+        moment = datetime.fromisoformat(value)
+        return moment.date(), Precision.DAY, moment.time().replace(tzinfo=None), moment.utcoffset()
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 3:
+        return date(*parts), Precision.DAY, None, None
+    if len(parts) == 2:
+        first = date(parts[0], parts[1], 1)
+        return (_month_end(first) if last else first), Precision.MONTH, None, None
+    return date(parts[0], 12, 31) if last else date(parts[0], 1, 1), Precision.YEAR, None, None
+
+
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _zone_name(zone: str | None, offset: timedelta | None) -> str:
+    """An IANA name: the one given if valid, else the fixed zone of the written offset."""
+    if zone and zone_or_utc(zone).key == zone:
+        return zone
+    if offset is not None and offset.total_seconds() % 3600 == 0:
+        hours = int(offset.total_seconds() // 3600)
+        return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"  # POSIX signs are inverted
+    return "UTC"
+
+
+def readings(fact: Fact, sources=None) -> list[dict]:
+    """What each source says about the event's dates, read again from its own span."""
+    year = int(fact.data["start"][:4]) if fact.data.get("start") else None
+    found = []
+    for source in sources if sources is not None else fact.sources.select_related("passage", "document"):
+        mentions = find_dates(source.passage.text[source.start : source.end], year)
+        if mentions:
+            found.append({"document_id": source.document_id, "language": source.document.language,
+                          "start": mentions[0].date_start, "end": mentions[0].date_end})
+    return found
+
+
+def conflicts_of(found: list[dict]) -> dict:
+    """{field: [{value, documents}]} for the fields on which the sources disagree."""
+    result = {}
+    for field in ("start", "end"):
+        values = defaultdict(list)
+        for reading in found:
+            if reading["document_id"] not in values[reading[field]]:
+                values[reading[field]].append(reading["document_id"])
+        if len(values) > 1:
+            result[field] = [{"value": value, "documents": docs} for value, docs in sorted(values.items())]
+    return result
+
+
+# ---------------------------------------------------------------- events from facts
+def sync(facts=None) -> dict:
+    """Create or refresh the calendar events of live event facts (all, or those given), then
+    drop the extracted events nobody edited whose fact is gone."""
+    counts = {"created": 0, "updated": 0, "removed": 0}
+    query = Fact.objects.live().filter(kind=FactKind.EVENT) if facts is None else facts
+    for fact in query.order_by("id"):
+        counts["created" if _sync_fact(fact) else "updated"] += 1
+    counts["removed"] = remove_stale()
+    return counts
+
+
+def sync_document(document) -> dict:
+    facts = Fact.objects.live().filter(kind=FactKind.EVENT, sources__document=document).distinct()
+    return sync(Fact.objects.filter(pk__in=list(facts.values_list("pk", flat=True))))
+
+
+def remove_stale() -> int:
+    stale = Event.objects.filter(edited=False, registrations__isnull=True).filter(
+        Q(fact__isnull=True, origin="extraction") | Q(fact__state="rejected") | Q(fact__merged_into__isnull=False))
+    return stale.delete()[1].get("events.Event", 0)
+
+
+@transaction.atomic
+def _sync_fact(fact: Fact) -> bool:
+    sources = list(fact.sources.select_related("passage", "document"))
+    event = Event.objects.filter(fact=fact).first()
+    created = event is None
+    if created:
+        event = Event(fact=fact, origin="extraction")
+    if not event.edited:
+        _fill_from_fact(event, fact, sources)
+    event.conflicts = {k: v for k, v in conflicts_of(readings(fact, sources)).items() if k not in event.settled}
+    passages = {s.passage_id for s in sources}
+    topics = Topic.objects.filter(passage_id__in=passages)
+    event.sdgs = sorted({int(t.code.split(".")[0]) for t in topics if t.scheme == Topic.Scheme.SDG})
+    event.themes = sorted({t.code for t in topics if t.scheme == Topic.Scheme.THEME})
+    event.save()
+    event.documents.add(*{s.document_id for s in sources})
+    if not event.edited:
+        _link_organiser(event, fact.data.get("organiser"))
+        _sync_agenda(event, {s.document_id for s in sources})
+    return created
+
+
+def _fill_from_fact(event: Event, fact: Fact, sources) -> None:
+    data = fact.data
+    for field, value in parse_when(data["start"], data.get("end"), data.get("timezone")).items():
+        setattr(event, field, value)
+    event.name = (data.get("name") or fact.key)[:300]
+    event.year_inferred = bool(data.get("year_inferred"))
+    event.city, event.country, event.region = data.get("place") or "", data.get("country_code") or "", ""
+    event.organiser_text = (data.get("organiser") or "")[:300]
+    event.kind = guess_kind(event.name)
+    event.series = series_for(event.name)
+    public = any(s.document.visibility == DocVisibility.PUBLIC for s in sources)
+    event.visibility = Visibility.PUBLIC if public or not sources else Visibility.MEMBERS
+
+
+def guess_kind(name: str) -> str:
+    folded = strip_accents(name.lower())
+    return next((kind for kind, words in KIND_WORDS if re.search(words, folded)), Kind.OTHER)
+
+
+def series_for(name: str):
+    folded = strip_accents(name.lower())
+    for series in Series.objects.exclude(match=""):
+        for alternative in series.match.split("|"):
+            words = strip_accents(alternative.lower()).split()
+            if words and all(re.search(rf"\b{re.escape(w)}\b", folded) for w in words):
+                return series
+    return None
+
+
+def _link_organiser(event: Event, name: str | None) -> None:
+    if not name:
+        return
+    organisation = Organisation.objects.filter(Q(name=name) | Q(acronym=name)).first()
+    if organisation is None:
+        fact = Fact.objects.live().filter(kind=FactKind.ORGANISATION, data__name=name).first()
+        organisation = Organisation.for_fact(fact) if fact else None
+    if organisation:
+        event.organisers.add(organisation)
+
+
+def _sync_agenda(event: Event, documents: set[int]) -> None:
+    """A document's agenda rows belong to its timed event, else to its only dated event."""
+    for document_id in documents:
+        candidates = Event.objects.filter(documents=document_id, precision=Precision.DAY)
+        timed = [e for e in candidates if not e.all_day]
+        owner = timed[0] if timed else (candidates[0] if len(candidates) == 1 else None)
+        if owner is None or owner.pk != event.pk:
+            continue
+        items = Fact.objects.live().filter(kind=FactKind.AGENDA_ITEM, document_id=document_id)
+        for order, fact in enumerate(sorted(items, key=lambda f: int(f.key.split(":")[-1]))):
+            data = fact.data
+            AgendaItem.objects.update_or_create(fact=fact, defaults={
+                "event": event, "order": order, "title": data.get("text", ""), "speakers": data.get("speakers", []),
+                "start_time": time.fromisoformat(data["start"]) if data.get("start") else None,
+                "end_time": time.fromisoformat(data["end"]) if data.get("end") else None})
+
+
+# ---------------------------------------------------------------- editors' decisions
+def settle(event: Event, field: str, value: str) -> Event:
+    """An editor chooses one reading of a disputed field; extraction will not reopen it."""
+    if field not in event.conflicts or value not in [c["value"] for c in event.conflicts[field]]:
+        raise ValueError(_("There is no such reading to choose."))
+    point = parse_when(value, value, event.timezone)
+    if field == "start":
+        event.start_date = point["start_date"]
+    else:
+        event.end_date = point["end_date"]
+    event.conflicts = {k: v for k, v in event.conflicts.items() if k != field}
+    event.settled = sorted({*event.settled, field})
+    event.edited = True
+    event.save()
+    return event
+
+
+@transaction.atomic
+def merge(duplicate: Event, into: Event, user) -> Event:
+    """Two calendar events that are one: the duplicate's facts, sources, agenda, documents
+    and registrations move to `into`; the duplicate is deleted."""
+    from territoria.extraction import review
+
+    if duplicate.pk == into.pk:
+        raise ValueError(_("An event cannot be merged into itself."))
+    if duplicate.fact_id and into.fact_id:
+        review.merge(duplicate.fact, into.fact, user)
+    elif duplicate.fact_id:
+        into.fact, duplicate.fact = duplicate.fact, None
+        duplicate.save(update_fields=["fact"])
+    duplicate.agenda.update(event=into)
+    into.documents.add(*duplicate.documents.all())
+    into.organisers.add(*duplicate.organisers.all())
+    taken = set(into.registrations.values_list("user_id", flat=True))
+    duplicate.registrations.exclude(user_id__in=taken).update(event=into)
+    into.edited = True
+    into.save()
+    duplicate.delete()
+    return into
+
+
+# ---------------------------------------------------------------- registration
+@transaction.atomic
+def register(event: Event, user) -> Registration:
+    """A confirmed place while there is room, else the waiting list; an email either way."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    found = Registration.objects.filter(event=event, user=user).first()
+    if found and found.status != Registration.Status.CANCELLED:
+        return found
+    full = event.capacity is not None and event.confirmed_count >= event.capacity
+    status = Registration.Status.WAITING if full else Registration.Status.CONFIRMED
+    if found:
+        found.status, found.attended = status, None
+        found.save()
+        registration = found
+    else:
+        registration = Registration.objects.create(event=event, user=user, status=status)
+    _notify(registration)
+    return registration
+
+
+@transaction.atomic
+def cancel(event: Event, user) -> Registration | None:
+    """Cancel a registration; a freed place goes to the first person waiting."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    registration = Registration.objects.filter(event=event, user=user).exclude(status=Registration.Status.CANCELLED).first()
+    if registration is None:
+        return None
+    freed = registration.status == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.CANCELLED
+    registration.save()
+    _notify(registration)
+    if freed and (event.capacity is None or event.confirmed_count < event.capacity):
+        waiting = event.registrations.filter(status=Registration.Status.WAITING).order_by("created_at", "id").first()
+        if waiting:
+            waiting.status = Registration.Status.CONFIRMED
+            waiting.save()
+            _notify(waiting, promoted=True)
+    return registration
+
+
+def _notify(registration: Registration, promoted: bool = False) -> None:
+    user, event = registration.user, registration.event
+    if not user.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subjects = {
+            Registration.Status.CONFIRMED: _("Your place is confirmed: %(event)s"),
+            Registration.Status.WAITING: _("You are on the waiting list: %(event)s"),
+            Registration.Status.CANCELLED: _("Registration cancelled: %(event)s"),
+        }
+        subject = subjects[registration.status] % {"event": event.title}
+        lines = [subject, "", _("When: %(when)s") % {"when": describe_when(event)}]
+        if promoted:
+            lines.insert(1, _("A place became free and it is yours."))
+        lines.append(_("Details: %(url)s") % {"url": reverse("events:event", args=[event.pk])})
+    send_mail(subject[:200], "\n".join(lines), None, [user.email])
+
+
+def describe_when(event: Event) -> str:
+    if event.all_day:
+        return event.start_date.isoformat() + ("" if event.end_date == event.start_date else f" – {event.end_date.isoformat()}")
+    return f"{event.start_date.isoformat()} {event.start_time:%H:%M}–{(event.end_time or event.start_time):%H:%M} ({event.timezone or 'UTC'})"
+
+
+# ---------------------------------------------------------------- filters
+FILTERS = ("kind", "theme", "sdg", "region", "organiser", "series")
+
+
+def chosen_filters(params) -> dict:
+    """The valid filter values of a query string; anything else is ignored."""
+    return {
+        "kind": [v for v in params.getlist("kind") if v in Kind.values],
+        "theme": [v for v in params.getlist("theme") if re.fullmatch(r"[a-z_]{1,40}", v)],
+        "sdg": [int(v) for v in params.getlist("sdg") if v.isdigit() and 1 <= int(v) <= 17],
+        "region": [v for v in params.getlist("region") if v in REGIONS],
+        "organiser": [int(v) for v in params.getlist("organiser") if v.isdigit()],
+        "series": [int(v) for v in params.getlist("series") if v.isdigit()],
+    }
+
+
+def filter_events(events, chosen: dict):
+    if chosen["kind"]:
+        events = events.filter(kind__in=chosen["kind"])
+    if chosen["region"]:
+        events = events.filter(region__in=chosen["region"])
+    if chosen["organiser"]:
+        events = events.filter(organisers__in=chosen["organiser"]).distinct()
+    if chosen["series"]:
+        events = events.filter(series__in=chosen["series"])
+    for scheme, values in (("theme", chosen["theme"]), ("sdg", chosen["sdg"])):
+        if values:
+            any_of = Q()
+            for value in values:
+                any_of |= Q(tags__contains=f" {scheme}:{value} ")
+            events = events.filter(any_of)
+    return events
+
+
+# ---------------------------------------------------------------- times for a viewer
+def times(event: Event, viewer: ZoneInfo) -> dict:
+    """The event's times as written (in its zone) and, when it differs, in the viewer's zone."""
+    if event.all_day:
+        return {"original": None, "viewer": None}
+    local_start, local_end = event.starts_at.astimezone(event.zone), event.ends_at.astimezone(event.zone)
+    original = f"{local_start:%H:%M}–{local_end:%H:%M} {local_start.tzname()} ({event.zone.key})"
+    mine_start, mine_end = event.starts_at.astimezone(viewer), event.ends_at.astimezone(viewer)
+    same = mine_start.utcoffset() == local_start.utcoffset()
+    day = "" if mine_start.date() == local_start.date() else f"{mine_start:%Y-%m-%d} "
+    return {"original": original, "viewer": None if same else f"{day}{mine_start:%H:%M}–{mine_end:%H:%M} {mine_start.tzname()} ({viewer.key})"}
