@@ -145,6 +145,12 @@ def test_duplicates_are_found_and_a_merge_keeps_names_sources_memberships_and_ca
     person = Person.objects.create(name="Awa Ndiaye")
     Membership.objects.create(person=person, organisation=second, role="secrétaire générale")
     need = Capacity.objects.create(direction=Direction.NEED, kind="training", title="Formation des élus", organisation=second)
+    from datetime import date
+
+    from territoria.events.models import Event
+
+    event = Event.objects.create(name="Assemblée générale de l'AMS", start_date=date(2026, 3, 2), end_date=date(2026, 3, 2))
+    event.organisers.add(second)
     pairs = [(a.pk, b.pk) for a, b, _ in services.duplicate_candidates()]
     assert pairs == [(first.pk, second.pk)]
     merged = services.merge(second, first)
@@ -153,6 +159,8 @@ def test_duplicates_are_found_and_a_merge_keeps_names_sources_memberships_and_ca
     assert person.memberships.get().organisation == first
     need.refresh_from_db()
     assert need.organisation == first
+    assert list(event.organisers.all()) == [first]
+    assert "Assemblée générale de l&#x27;AMS" in Client().get(f"/organisations/{first.pk}/").content.decode()
     assert not Organisation.objects.filter(pk=second.pk).exists()
 
 

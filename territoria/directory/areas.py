@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 
 REGIONS = {
     "africa": _("Africa"), "asia_pacific": _("Asia-Pacific"), "eurasia": _("Eurasia"), "europe": _("Europe"),
-    "latin_america": _("Latin America"), "mewa": _("Middle East and West Asia"), "north_america": _("North America"),
+    "latin_america": _("Latin America and the Caribbean"), "mewa": _("Middle East and West Asia"), "north_america": _("North America"),
 }
 
 

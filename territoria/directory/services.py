@@ -113,6 +113,10 @@ def merge(duplicate: Organisation, into: Organisation, user=None) -> Organisatio
     for relation in Organisation._meta.related_objects:  # everything that points to an organisation
         if relation.one_to_many:
             _move(relation.related_model, relation.field.name, duplicate, into)
+        elif relation.many_to_many:  # e.g. the organisers of calendar events
+            for row in relation.related_model._default_manager.filter(**{relation.field.name: duplicate}):
+                getattr(row, relation.field.name).remove(duplicate)
+                getattr(row, relation.field.name).add(into)
     into.members.add(*duplicate.members.all())
     into.save()
     duplicate.delete()

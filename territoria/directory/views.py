@@ -197,17 +197,21 @@ def organisation(request, pk, format=None):
         found = matcher.rank(need, limit=3)
         holders = Capacity.objects.select_related("organisation", "person").in_bulk([m.capacity_id for m in found])
         matches.append((need, [(holders[m.capacity_id], explain(m.reasons)) for m in found]))
+    from territoria.events.models import Event
+
+    events = list(Event.objects.visible_to(request.user).filter(organisers=org).order_by("-start_date")[:20])
     members = is_member(request.user)
     record = exports.organisation_record(org)
     if not members:
         record.update(email="", phone="")
     record.update(mentions=[{"document_id": d.pk, "title": d.title, "passages": n} for d, n in mentions],
                   people=[{"person_id": m.person_id, "name": m.person.name if m.person else str(m.member_organisation), "role": m.role} for m in memberships],
-                  capacities=[_capacity_record(c) for c in capacities])
+                  capacities=[_capacity_record(c) for c in capacities],
+                  events=[{"event_id": e.pk, "name": e.name, "start": e.start_date, "end": e.end_date} for e in events])
     context = {"org": org, "record": record, "mentions": mentions, "partnerships": partnerships, "memberships": memberships,
                "needs": [c for c in capacities if c.direction == Direction.NEED], "offers": [c for c in capacities if c.direction == Direction.OFFER],
                "matches": matches, "may_edit": may_edit(request.user, org), "region": areas.REGIONS.get(areas.region_of(org.country), ""),
-               "country": areas.country_name(org.country), "show_contact": members}
+               "country": areas.country_name(org.country), "show_contact": members, "events": events}
     return respond(request, "directory/organisation.html", context, record, format)
 
 

@@ -163,7 +163,7 @@ class Event(models.Model):
         self.compute_instants()
         self.compute_tags()
         if self.country and not self.region:
-            from territoria.events.regions import region_of
+            from territoria.directory.areas import region_of
 
             self.region = region_of(self.country)
         super().save(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from territoria.core.text import strip_accents
 from territoria.directory.models import Organisation
 from territoria.events.models import AgendaItem, Event, Kind, Precision, Registration, Series, Visibility, zone_or_utc
-from territoria.events.regions import REGIONS
+from territoria.directory.areas import REGIONS
 from territoria.extraction.dates import find_dates
 from territoria.extraction.models import Fact, Kind as FactKind, Source, Topic
 from territoria.library.models import Visibility as DocVisibility

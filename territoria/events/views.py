@@ -27,7 +27,7 @@ from territoria.directory.models import Organisation
 from territoria.events import ical, services
 from territoria.events.exports import record, sources_by_fact
 from territoria.events.models import MAX_DAYS, AgendaItem, Event, Kind, Precision, Preference, Registration, Series, zone_or_utc
-from territoria.events.regions import REGIONS
+from territoria.directory.areas import REGIONS
 from territoria.library.models import Document
 from territoria.web.views import respond, wants_json
 
