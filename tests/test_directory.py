@@ -18,7 +18,7 @@ from territoria.directory.exports import organisations, people, popolo
 from territoria.directory.matching import Matcher, explain
 from territoria.directory.models import Capacity, Direction, FundingLine, Membership, Organisation, Person
 from territoria.directory.synthetic import generate
-from territoria.library.services import expand_paths, ingest_bytes, ingest_path
+from territoria.library.services import expand_paths, ingest_path
 from territoria.workplan.models import Partner, Role
 
 

@@ -22,7 +22,8 @@ from django.utils.translation import get_language, gettext as _, ngettext
 from territoria.core.lang import classify
 from territoria.core.text import terms, words
 from territoria.directory.areas import region_of
-from territoria.directory.models import Capacity, CapacityKind, Direction, Membership, Organisation
+from territoria.directory.models import WORKING_LANGUAGES, Capacity, CapacityKind, Direction, Membership, Organisation
+from territoria.extraction.topics import theme_labels
 
 # Kinds of help that answer each other beyond the same kind.
 NEAR_KINDS = {frozenset({CapacityKind.EXPERTISE, CapacityKind.TRAINING}), frozenset({CapacityKind.EXPERTISE, CapacityKind.PEER_EXCHANGE}),
@@ -53,7 +54,6 @@ class Match:
     capacity_id: int
     score: float
     reasons: list[str] = field(default_factory=list)
-    row: dict = field(default_factory=dict)
 
 
 def _holder_organisations(rows: list[dict]) -> dict[int, int]:
@@ -84,18 +84,6 @@ def _relations(organisation_id: int | None) -> tuple[Counter, Counter]:
         for organisation, fact_id in Organisation.objects.filter(fact__in=by_fact).values_list("pk", "fact"):
             mentions[organisation] = by_fact[fact_id]
     return together, mentions
-
-
-def _language_names() -> dict[str, str]:
-    from territoria.directory.models import WORKING_LANGUAGES
-
-    return {code: str(label) for code, label in WORKING_LANGUAGES}
-
-
-def _theme_names() -> dict[str, str]:
-    from territoria.extraction.topics import theme_labels
-
-    return theme_labels()
 
 
 def _open_rows(since=None) -> list[dict]:
@@ -152,7 +140,8 @@ class Matcher:
         frequency = Counter(t for r in rows for t in r["terms"])
         total = max(len(rows), 1)
         self.idf = {t: math.log(1 + total / n) for t, n in frequency.items()}
-        self.norms = {r["id"]: math.sqrt(sum(self.idf[t] ** 2 for t in r["terms"])) or 1.0 for r in rows}
+        for row in rows:
+            row["norm"] = self._norm(row["terms"])
         # Candidates share a theme, an SDG or a distinctive word (in at most a tenth of the rows).
         self.postings: dict[str, list[dict]] = defaultdict(list)
         for row in rows:
@@ -169,7 +158,10 @@ class Matcher:
         shared = a["terms"] & b["terms"]
         if not shared:
             return 0.0
-        return sum(self.idf.get(t, 0) ** 2 for t in shared) / (self.norms.get(a["id"], 1.0) * self.norms.get(b["id"], 1.0))
+        return sum(self.idf.get(t, 0) ** 2 for t in shared) / (a["norm"] * b["norm"])
+
+    def _norm(self, terms: set) -> float:
+        return math.sqrt(sum(self.idf.get(t, 0) ** 2 for t in terms)) or 1.0
 
     def _row(self, capacity: Capacity) -> dict:
         if capacity.pk in self.by_id:
@@ -177,7 +169,7 @@ class Matcher:
         row = {f: getattr(capacity, f) for f in FIELDS}  # a closed capacity still gets its matches
         row.update(terms=set(row["terms"]), themes=set(row["themes"]), sdgs=set(row["sdgs"]),
                    regions={region_of(c) for c in row["countries"]} - {""})
-        self.norms = {**self.norms, row["id"]: math.sqrt(sum(self.idf.get(t, 0) ** 2 for t in row["terms"])) or 1.0}
+        row["norm"] = self._norm(row["terms"])
         return row
 
     def rank(self, capacity: Capacity, direction: str | None = None, limit: int = 10) -> list[Match]:
@@ -200,7 +192,7 @@ class Matcher:
                 continue
             score, why = self._score(me, row, together.get(org, 0), mentions.get(org, 0))
             if score > 0:
-                matches.append(Match(row["id"], score, why, row))
+                matches.append(Match(row["id"], score, why))
         matches.sort(key=lambda m: (-m.score, m.capacity_id))
         return matches[:limit]
 
@@ -253,7 +245,8 @@ def explain(reasons: list[tuple]) -> list[str]:
     """Reasons in words, in the interface language."""
     from territoria.directory.areas import country_name
 
-    kinds, themes, languages = dict(CapacityKind.choices), _theme_names(), _language_names()
+    kinds, themes = dict(CapacityKind.choices), theme_labels()
+    languages = {code: str(label) for code, label in WORKING_LANGUAGES}
     out = []
     for reason, value in reasons:
         if reason == "kind":
@@ -294,20 +287,20 @@ def suggestions(capacity: Capacity, limit: int = 10) -> dict:
     return result
 
 
-def funding_for(themes: list[str], sdgs: list[int], countries: list[str]):
-    """Open funding lines whose themes or SDGs meet these and whose countries admit them."""
+def _open_lines() -> list:
     from datetime import date
 
     from territoria.directory.models import FundingLine
 
-    fitting = []
-    for line in FundingLine.objects.select_related("donor").exclude(deadline__lt=date.today()):
-        if not (set(themes) & set(line.themes) or set(sdgs) & set(line.sdgs)):
-            continue
-        if line.countries and countries and not set(countries) & set(line.countries):
-            continue
-        fitting.append(line)
-    return fitting
+    return list(FundingLine.objects.select_related("donor").exclude(deadline__lt=date.today()))
+
+
+def funding_for(themes: list[str], sdgs: list[int], countries: list[str], lines: list | None = None):
+    """Open funding lines (of `lines`, else all) whose themes or SDGs meet these and whose
+    countries admit them."""
+    return [line for line in (_open_lines() if lines is None else lines)
+            if (set(themes) & set(line.themes) or set(sdgs) & set(line.sdgs))
+            and not (line.countries and countries and not set(countries) & set(line.countries))]
 
 
 def joint_requests(min_members: int = 2) -> list[dict]:
@@ -323,11 +316,11 @@ def joint_requests(min_members: int = 2) -> list[dict]:
                 group["organisations"].add(row["organisation_id"])
                 group["countries"].update(c for c in row["countries"] if region_of(c) == region)
                 group["needs"].append(row["id"])
-    out = []
+    out, open_lines = [], _open_lines()
     for (theme, region), group in groups.items():
         if len(group["organisations"]) < min_members:
             continue
-        lines = funding_for([theme], [], sorted(group["countries"]))
+        lines = funding_for([theme], [], sorted(group["countries"]), open_lines)
         if lines:
             out.append({"theme": theme, "region": region, "organisations": sorted(group["organisations"]),
                         "needs": group["needs"], "funding_lines": [line.pk for line in lines]})

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from territoria.core.text import strip_accents
 from territoria.directory.areas import country_code
-from territoria.directory.models import KINDS, WORKING_LANGUAGES, Capacity, Membership, Organisation, Person, Post
+from territoria.directory.models import KINDS, WORKING_LANGUAGES, Membership, Organisation, Person, Post
 
 # --- Records from extraction -------------------------------------------------------------
 
@@ -361,7 +361,3 @@ def import_members(data: bytes, filename: str, dry_run: bool = False) -> tuple[l
         counts = {a: sum(1 for r in results if r.action == a) for a in ("create", "update", "unchanged", "error")}
         return results, counts
     return results, apply_import(results, filename)
-
-
-def open_capacities(organisation: Organisation):
-    return Capacity.objects.filter(organisation=organisation, active=True)

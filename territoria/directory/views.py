@@ -6,10 +6,12 @@ a JSON twin (?format=json). Contact details are for signed-in members only."""
 import uuid
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.core.paginator import Paginator
@@ -32,6 +34,16 @@ PAGE_SIZE = 50
 def may_edit(user, organisation: Organisation) -> bool:
     """Editors curate every record; a member edits the organisation they are a focal point of."""
     return can_edit(user) or (user.is_authenticated and organisation.members.filter(pk=user.pk).exists())
+
+
+def _refused(request, allowed=lambda: True, next_url: str | None = None):
+    """Visitors go to the login page (then back to `next_url`, this page by default), signed-in
+    users not `allowed()` get 403; None lets them in."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url or request.get_full_path())
+    if not allowed():
+        raise PermissionDenied
+    return None
 
 
 def _themes():
@@ -160,7 +172,7 @@ def world_map(request, format=None):
         shapes.append({"code": code, "path": path, "count": n, "level": level, "name": areas.country_name(code)})
     listed = sorted(({"code": c, "name": areas.country_name(c), "count": n, "needs": needs.get(c, 0), "offers": offers.get(c, 0),
                       "region": str(areas.REGIONS.get(areas.region_of(c), ""))} for c, n in counts.items()), key=lambda r: (-r["count"], r["name"]))
-    query = "&".join(f"{k}={v}" for k, v in chosen.items() if v and k != "country")
+    query = urlencode({k: v for k, v in chosen.items() if v and k != "country"})
     context = {"shapes": shapes, "view_box": areas.view_box(), "listed": listed, "chosen": chosen, "kinds": KINDS,
                "regions": areas.REGIONS.items(), "themes": _themes(), "query": query}
     return respond(request, "directory/map.html", context, {"countries": listed}, format)
@@ -169,25 +181,23 @@ def world_map(request, format=None):
 # --- Profiles ----------------------------------------------------------------------------
 
 
-def _mentions(fact_id) -> list:
-    """Documents that mention a fact, with how many passages, most first."""
+def _mentions(fact_id, user) -> list:
+    """Documents visible to `user` that mention a fact, with how many passages, most first."""
     from territoria.extraction.models import Source
     from territoria.library.models import Document
 
     if not fact_id:
         return []
     counts = Counter(Source.objects.filter(fact=fact_id).values_list("document", flat=True))
-    documents = Document.objects.filter(pk__in=counts)
+    documents = Document.objects.visible_to(user).filter(pk__in=counts)
     return sorted(((d, counts[d.pk]) for d in documents), key=lambda item: -item[1])
 
 
 def organisation(request, pk, format=None):
-    from territoria.library.models import Document
     from territoria.workplan.services import visible_plans
 
     org = get_object_or_404(Organisation, pk=pk)
-    visible_docs = set(Document.objects.visible_to(request.user).values_list("pk", flat=True))
-    mentions = [(d, n) for d, n in _mentions(org.fact_id) if d.pk in visible_docs]
+    mentions = _mentions(org.fact_id, request.user)
     partnerships = org.partnerships.filter(plan__in=visible_plans(request.user)).select_related("action", "plan").order_by("plan", "action")[:100]
     memberships = org.memberships.select_related("person", "member_organisation", "post").order_by("person__name")
     capacities = list(org.capacities.filter(active=True))
@@ -221,10 +231,7 @@ def person(request, pk, format=None):
     record = exports.person_record(person, memberships)
     if not is_member(request.user):
         record.update(email="", phone="")
-    from territoria.library.models import Document
-
-    visible = set(Document.objects.visible_to(request.user).values_list("pk", flat=True))
-    mentions = [(d, n) for d, n in _mentions(person.fact_id) if d.pk in visible]
+    mentions = _mentions(person.fact_id, request.user)
     record["mentions"] = [{"document_id": d.pk, "title": d.title, "passages": n} for d, n in mentions]
     context = {"person": person, "record": record, "memberships": memberships, "mentions": mentions, "show_contact": is_member(request.user),
                "capacities": person.capacities.filter(active=True)}
@@ -234,30 +241,23 @@ def person(request, pk, format=None):
 @require_POST
 def edit_organisation(request, pk):
     org = get_object_or_404(Organisation, pk=pk)
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={org_url(org)}")
-    if not may_edit(request.user, org):
-        raise PermissionDenied
+    profile = reverse("directory:organisation", args=[org.pk])
+    if refused := _refused(request, lambda: may_edit(request.user, org), next_url=profile):
+        return refused
     form = OrganisationForm(request.POST, instance=org)
     if form.is_valid():
         form.save()
         messages.success(request, _("Profile saved."))
     else:
         messages.error(request, _("The profile was not saved: %(errors)s") % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())})
-    return redirect(org_url(org))
+    return redirect(profile)
 
 
 def edit_form(request, pk):
     org = get_object_or_404(Organisation, pk=pk)
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={request.path}")
-    if not may_edit(request.user, org):
-        raise PermissionDenied
+    if refused := _refused(request, lambda: may_edit(request.user, org)):
+        return refused
     return render(request, "directory/edit.html", {"org": org, "form": OrganisationForm(instance=org)})
-
-
-def org_url(org) -> str:
-    return reverse("directory:organisation", args=[org.pk])
 
 
 # --- Needs and offers, matches, contact ----------------------------------------------------
@@ -298,10 +298,8 @@ def capacity(request, pk, format=None):
 def new_capacity(request, pk):
     """A member declares a need or an offer for their organisation (editors for any)."""
     org = get_object_or_404(Organisation, pk=pk)
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={request.path}")
-    if not may_edit(request.user, org):
-        raise PermissionDenied
+    if refused := _refused(request, lambda: may_edit(request.user, org)):
+        return refused
     form = CapacityForm(request.POST or None, initial={"direction": request.GET.get("direction", Direction.NEED),
                                                         "countries": [org.country] if org.country else [], "languages": org.languages})
     if request.method == "POST" and form.is_valid():
@@ -315,10 +313,8 @@ def new_capacity(request, pk):
 
 def edit_capacity(request, pk):
     item = get_object_or_404(Capacity.objects.select_related("organisation"), pk=pk)
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={request.path}")
-    if not ((item.organisation and may_edit(request.user, item.organisation)) or can_edit(request.user)):
-        raise PermissionDenied
+    if refused := _refused(request, lambda: (item.organisation and may_edit(request.user, item.organisation)) or can_edit(request.user)):
+        return refused
     form = CapacityForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -340,10 +336,10 @@ def contact(request, pk):
     """A member writes to the holder of a need or offer: the message goes by email to the
     organisation's contact address and focal points, replies going to the sender."""
     item = get_object_or_404(Capacity.objects.select_related("organisation", "person"), pk=pk)
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={request.path}")
     about = request.POST.get("about", "")
-    back = reverse("directory:capacity", args=[about]) if about.isdigit() else reverse("directory:capacity", args=[pk])
+    back = reverse("directory:capacity", args=[about if about.isdigit() else pk])
+    if refused := _refused(request, next_url=back):
+        return refused
     form = ContactForm(request.POST)
     recipients = _recipients(item)
     if not form.is_valid():

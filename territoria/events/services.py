@@ -20,7 +20,7 @@ from territoria.directory.models import Organisation
 from territoria.events.models import AgendaItem, Event, Kind, Precision, Registration, Series, Visibility, zone_or_utc
 from territoria.directory.areas import REGIONS
 from territoria.extraction.dates import find_dates
-from territoria.extraction.models import Fact, Kind as FactKind, Source, Topic
+from territoria.extraction.models import Fact, Kind as FactKind, Topic
 from territoria.library.models import Visibility as DocVisibility
 
 KIND_WORDS = [  # first match wins; accent-free, lower case

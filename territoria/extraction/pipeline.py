@@ -27,6 +27,11 @@ EXTRACTORS = [
     ("events", "territoria.extraction.extractors.events.extract"),
     ("topics", "territoria.extraction.extractors.topics.extract"),
 ]
+# What follows the facts once they are stored: each takes the document and brings its app in step.
+FOLLOWERS = [
+    ("directory", "territoria.directory.services.sync_document"),  # organisation and person records
+    ("calendar", "territoria.events.services.sync_document"),  # events from event facts
+]
 MAX_PASSAGE_CHARS = 20_000  # longer passages are read up to here: bounded time on hostile text
 
 
@@ -82,14 +87,13 @@ def extract_document(document) -> Run:
     started = time.perf_counter()
     counts = reconcile(document, candidates, context.topics)
     timings["store"] = round(time.perf_counter() - started, 6)
-    started = time.perf_counter()
-    try:  # the directory gets a record for each new organisation and person
-        from territoria.directory.services import sync_document
-
-        sync_document(document)
-    except Exception as problem:
-        errors.append(f"directory: {type(problem).__name__}: {str(problem)[:200]}")
-    timings["directory"] = round(time.perf_counter() - started, 6)
+    for name, path in FOLLOWERS:
+        started = time.perf_counter()
+        try:
+            import_string(path)(document)
+        except Exception as problem:  # a failing follower leaves the facts and the others' work
+            errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
+        timings[name] = round(time.perf_counter() - started, 6)
     status = "partial" if errors else "success"
     version = document.current.number if document.current else 0
     return Run.objects.create(document=document, version_number=version, status=status, errors=errors, timings=timings, counts=counts)

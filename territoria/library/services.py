@@ -66,11 +66,7 @@ def _extract(document: Document) -> list[str]:
     from territoria.extraction.pipeline import extract_document
 
     try:
-        errors = [f"extraction: {e}" for e in extract_document(document).errors]
-        from territoria.events.services import sync_document  # the calendar follows the event facts
-
-        sync_document(document)
-        return errors
+        return [f"extraction: {e}" for e in extract_document(document).errors]
     except Exception as problem:
         logger.exception("extraction of %s failed", document.pk)
         return [f"extraction failed ({type(problem).__name__}: {problem})"]

@@ -112,7 +112,6 @@ def _ok(schema: dict) -> dict:
     return {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}}
 
 
-DIRECTORY_FILTERS = ("q", "kind", "country", "region", "theme", "capacity")
 ORGANISATION = {"type": "object", "required": ["id", "name", "acronym", "aliases", "kind", "country", "sources"], "properties": {
     "id": {"type": "integer"}, "name": {"type": "string"}, "acronym": {"type": "string"}, "aliases": {"type": "array", "items": {"type": "string"}},
     "names": {"type": "object"}, "kind": {"type": "string"}, "country": {"type": "string"}, "region": {"type": "string"},
@@ -128,6 +127,8 @@ MATCH = {"allOf": [CAPACITY, {"type": "object", "required": ["score", "reasons"]
 
 
 def spec() -> dict:
+    from territoria.directory.views import FILTERS as directory_filters  # the views' own list of filters
+
     return {
         "openapi": "3.1.0",
         "info": {"title": "Territoria API", "version": __version__,
@@ -159,10 +160,10 @@ def spec() -> dict:
             "/api/actions/{id}/": {"get": {"summary": "An action with its partners, indicators and timeline",
                                            "parameters": [ID], "responses": {**_ok({"allOf": [ACTION, {"type": "object", "required": ["updates", "indicators"], "properties": {"updates": {"type": "array", "items": {"type": "object"}}, "indicators": {"type": "array", "items": {"type": "object"}}}}]}), "404": {"description": "No such action, or not visible to you"}}}},
             "/api/directory/": {"get": {"summary": "The directory: organisations, filtered (contact details for members only)",
-                                        "parameters": [{"name": f, "in": "query", "required": False, "schema": {"type": "string"}} for f in DIRECTORY_FILTERS] + [PAGE],
+                                        "parameters": [{"name": f, "in": "query", "required": False, "schema": {"type": "string"}} for f in directory_filters] + [PAGE],
                                         "responses": _ok({"type": "object", "required": ["count", "organisations"], "properties": {"count": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"}, "organisations": {"type": "array", "items": ORGANISATION}}})}},
             "/api/directory/map/": {"get": {"summary": "Organisations, needs and offers by country (ISO 3166-1 alpha-2), with the directory's filters",
-                                            "parameters": [{"name": f, "in": "query", "required": False, "schema": {"type": "string"}} for f in DIRECTORY_FILTERS],
+                                            "parameters": [{"name": f, "in": "query", "required": False, "schema": {"type": "string"}} for f in directory_filters],
                                             "responses": _ok({"type": "object", "required": ["countries"], "properties": {"countries": {"type": "array", "items": {"type": "object", "required": ["code", "count"], "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "region": {"type": "string"}, "count": {"type": "integer"}, "needs": {"type": "integer"}, "offers": {"type": "integer"}}}}}})}},
             "/api/directory/find/": {"get": {"summary": "Offers ranked for a described need, each with its reasons",
                                              "parameters": [{"name": f, "in": "query", "required": False, "schema": {"type": "string"}} for f in ("text", "kind", "country")]

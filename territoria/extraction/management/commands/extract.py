@@ -2,7 +2,6 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from territoria.events.services import sync_document
 from territoria.extraction.pipeline import extract_document
 from territoria.library.models import Document
 
@@ -24,7 +23,6 @@ class Command(BaseCommand):
                 raise CommandError(f"no such document: {', '.join(map(str, sorted(missing)))}", returncode=2)
         for document in documents.select_related("current"):
             run = extract_document(document)
-            sync_document(document)  # the calendar follows the event facts
             counts = ", ".join(f"{v} {k}" for k, v in sorted(run.counts.items())) or "nothing"
             self.stdout.write(f"{run.status:<8} #{document.pk} {document.title[:60]}: {counts}")
             for error in run.errors:
