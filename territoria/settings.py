@@ -58,6 +58,8 @@ CSRF_TRUSTED_ORIGINS = [o for o in env_str("TERRITORIA_CSRF_TRUSTED_ORIGINS", ""
 # Ingestion limits: an upload or a file on disk above this size is refused.
 MAX_UPLOAD_MB = env_int("TERRITORIA_MAX_UPLOAD_MB", 25)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+# A search ranks and counts at most this many matches exactly (see territoria.search.backends).
+SEARCH_SCAN_LIMIT = env_int("TERRITORIA_SEARCH_SCAN_LIMIT", 2_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

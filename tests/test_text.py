@@ -17,3 +17,20 @@ def test_it_stems_per_language_without_accents():
 
 def test_index_terms_drop_stop_words():
     assert index_terms("Le plan de travail de la CGLU", "fr").split() == ["plan", "travail", "cglu"]
+
+
+def test_function_words_settle_the_language_and_the_model_decides_the_rest(monkeypatch):
+    from territoria.core import lang
+
+    assert lang.vote(words("The annual meeting of the working group was held in Marrakech with the mayors"), 3) == "en"
+    assert lang.vote(words("La réunion annuelle des élus locaux et du secrétariat est prévue pour le mois de mai"), 3) == "fr"
+    assert lang.vote(words("El grupo de trabajo y los alcaldes del municipio se reunieron con la secretaría"), 3) == "es"
+    assert lang.vote(words("CGLU ONU-Habitat Sida OCDE Marrakech 2023 Dakar Quito Lyon"), 3) is None
+    spanish = "El grupo de trabajo y los alcaldes del municipio se reunieron con la secretaría en Quito."
+    assert lang.detect_passage(spanish, "fr") == "es"
+    asked = []
+    monkeypatch.setattr(lang, "classify", lambda text: asked.append(text) or ("en", 0.99))
+    lang.detect_passage(spanish, "fr")
+    assert asked == []  # settled by the vote, no model call
+    lang.detect_passage("CGLU ONU-Habitat Sida OCDE Marrakech 2023 Dakar Quito Lyon Rabat", "fr")
+    assert len(asked) == 1

@@ -103,3 +103,18 @@ def test_upload_refuses_a_post_without_csrf_token(db, editor):
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     assert client.post(reverse("library:upload"), {}).status_code == 403
+
+
+def test_a_query_matching_more_than_the_scan_limit_says_so(client, db, settings):
+    lines = [f"Paragraph {i}: the working group met in Marrakech to prepare session {i}." for i in range(8)]
+    lines[5] = "Marrakech, Marrakech: the Marrakech meeting of the working group in Marrakech."
+    ingest_bytes("notes.txt", "\n\n".join(lines).encode(), key="notes.txt")
+    exact = client.get(reverse("api:search"), {"q": "Marrakech"}).json()
+    assert (exact["total"], exact["total_exact"]) == (8, True)
+    assert exact["hits"][0]["snippet"].count("Marrakech") == 4  # ranked over every match
+    settings.SEARCH_SCAN_LIMIT = 3
+    bounded = client.get(reverse("api:search"), {"q": "Marrakech"}).json()
+    assert (bounded["total"], bounded["total_exact"], len(bounded["hits"])) == (3, False, 3)
+    assert sum(bounded["facets"]["language"].values()) == 3
+    html = client.get(reverse("library:search"), {"q": "Marrakech"}).content.decode()
+    assert "More than 3 passages found" in html

@@ -1,16 +1,26 @@
-"""Language identification restricted to French, English and Spanish (py3langid).
+"""Language identification restricted to French, English and Spanish.
 
-The model loads lazily (about a second, once per process).
+A vote of function words that only one of the three languages uses ("the", "des", "los")
+settles most texts in microseconds; the rest go to py3langid's model, which loads lazily
+(about a second, once per process) and costs ~100 µs a passage.
 """
 
 from functools import lru_cache
-from itertools import islice
 
 from territoria.core.text import words
 
 MIN_WORDS = 8
 MIN_CONFIDENCE = 0.9
 SAMPLE_CHARS = 400  # a passage's language shows in its first few hundred characters
+
+# Frequent function words that belong to one of the three languages only. Words shared by
+# two ("de", "la", "en", "que", "se", "on", "son", "entre") are left out.
+MARKERS = {
+    "en": "the and of to is are was were be been with for that this which from by have has will their its it not or".split(),
+    "fr": "le les des du et est sont avec pour dans sur une au aux qui ce ces cette leur leurs nous il elle ou où pas par été être".split(),
+    "es": "el los las y del es con para una al su sus como más este esta por lo".split(),
+}
+MARKER_LANGUAGE = {word: language for language, words in MARKERS.items() for word in words}
 
 
 @lru_cache(maxsize=1)
@@ -27,6 +37,17 @@ def classify(text: str) -> tuple[str, float]:
     return language, float(confidence)
 
 
+def vote(tokens, least: int) -> str | None:
+    """The language whose marker words are at least `least` and three times any other's."""
+    counts = {"en": 0, "fr": 0, "es": 0}
+    for token in tokens:
+        language = MARKER_LANGUAGE.get(token)
+        if language:
+            counts[language] += 1
+    (first, best), (_, second) = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
+    return first if best >= least and best >= 3 * second else None
+
+
 def detect_document(texts) -> str:
     """The language of a whole document, from its first ~5,000 characters."""
     sample, size = [], 0
@@ -35,12 +56,17 @@ def detect_document(texts) -> str:
         size += len(text)
         if size > 5_000:
             break
-    return classify(" ".join(sample))[0]
+    text = " ".join(sample)
+    return vote(words(text), least=10) or classify(text)[0]
 
 
 def detect_passage(text: str, document_language: str) -> str:
     """A passage keeps its document's language unless it clearly speaks another one."""
-    if len(list(islice(words(text), MIN_WORDS))) < MIN_WORDS:
+    tokens = words(text[:SAMPLE_CHARS])
+    if len(tokens) < MIN_WORDS:
         return document_language
+    voted = vote(tokens, least=3)
+    if voted:
+        return voted
     language, confidence = classify(text[:SAMPLE_CHARS])
     return language if confidence >= MIN_CONFIDENCE else document_language

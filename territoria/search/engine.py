@@ -35,6 +35,7 @@ class Results:
     total: int
     facets: dict
     backend: str
+    complete: bool = True  # False: more than `total` passages match (see search.backends)
 
 
 def filters_for(user, languages=(), doc_types=(), years=(), document_id=None) -> Filters:
@@ -55,4 +56,4 @@ def search(text: str, filters: Filters, limit: int = 20, offset: int = 0, expand
         passage = passages[pid]
         plain, html = highlight.snippet(passage.text, passage.language, stems)
         hits.append(Hit(passage, score, plain, html))
-    return Results(query, hits, page.total, page.facets, backend.name)
+    return Results(query, hits, page.total, page.facets, backend.name, page.complete)

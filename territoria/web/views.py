@@ -139,6 +139,7 @@ def search(request, format=None):
     payload = {
         "query": text, "page": page_number,
         "total": results.total if results else 0,
+        "total_exact": results.complete if results else True,
         "concepts": results.query.concepts if results else [],
         "facets": results.facets if results else {},
         "hits": [h.as_dict() for h in results.hits] if results else [],

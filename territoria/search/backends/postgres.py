@@ -5,7 +5,7 @@ compiled once per configuration with that language's alternatives (and the words
 from django.db import connection
 
 from territoria.core.text import strip_accents
-from territoria.search.backends import Filters, Page, document_columns, filter_sql, fold_facets
+from territoria.search.backends import Filters, Page, bounded_page, document_columns, filter_sql, scan_rows
 
 CONFIGS = {"en": "english", "fr": "french", "es": "spanish"}
 CONFIG_SQL = "(CASE p.language WHEN 'fr' THEN 'french' WHEN 'es' THEN 'spanish' ELSE 'english' END)::regconfig"
@@ -38,22 +38,17 @@ class Backend:
     def search(self, query, filters: Filters, limit: int, offset: int = 0, require_all: bool = True) -> Page:
         tsqueries = compile_tsqueries(query, require_all)
         if not any(tsqueries):
-            return Page([], 0, fold_facets([])[1])
+            return bounded_page([], limit, offset)
         where, params = filter_sql(filters)
+        # The tsquery is written out twice rather than in a CTE so that the planner sees its
+        # selectivity; without ORDER BY, the LIMIT stops the scan after scan_rows() rows.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH q AS (SELECT {QUERY_SQL} AS q) SELECT passage_id, ts_rank(vector, q.q, 1) AS score "
-                f"FROM search_pg, q WHERE vector @@ q.q AND {where} ORDER BY score DESC, passage_id LIMIT %s OFFSET %s",
-                [*tsqueries, *params, limit, offset],
+                f"SELECT passage_id, ts_rank(vector, {QUERY_SQL}, 1), language, doc_type, year FROM search_pg "
+                f"WHERE vector @@ {QUERY_SQL} AND {where} LIMIT %s",
+                [*tsqueries, *tsqueries, *params, scan_rows()],
             )
-            hits = [(pid, float(score)) for pid, score in cursor.fetchall()]
-            cursor.execute(
-                f"WITH q AS (SELECT {QUERY_SQL} AS q) SELECT language, doc_type, year, count(*) "
-                f"FROM search_pg, q WHERE vector @@ q.q AND {where} GROUP BY 1, 2, 3",
-                [*tsqueries, *params],
-            )
-            total, facets = fold_facets(cursor.fetchall())
-        return Page(hits, total, facets)
+            return bounded_page(cursor.fetchall(), limit, offset)
 
 
 def _group(group, language: str) -> str:

@@ -5,7 +5,7 @@ in each of the three languages, so one index serves French, English and Spanish.
 from django.db import connection
 
 from territoria.core.text import index_terms, stem
-from territoria.search.backends import Filters, Page, document_columns, filter_sql, fold_facets
+from territoria.search.backends import Filters, Page, bounded_page, document_columns, filter_sql, scan_rows
 
 CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(terms, language UNINDEXED, doc_type UNINDEXED, "
@@ -39,21 +39,15 @@ class Backend:
     def search(self, query, filters: Filters, limit: int, offset: int = 0, require_all: bool = True) -> Page:
         match = compile_match(query, require_all)
         if not match:
-            return Page([], 0, fold_facets([])[1])
+            return bounded_page([], limit, offset)
         where, params = filter_sql(filters)
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor:  # newest matches first: FTS5 walks its doclists backwards
             cursor.execute(
-                f"SELECT rowid, -bm25(search_fts) FROM search_fts WHERE search_fts MATCH %s AND {where} "
-                "ORDER BY bm25(search_fts) LIMIT %s OFFSET %s",
-                [match, *params, limit, offset],
+                f"SELECT rowid, -bm25(search_fts), language, doc_type, year FROM search_fts "
+                f"WHERE search_fts MATCH %s AND {where} ORDER BY rowid DESC LIMIT %s",
+                [match, *params, scan_rows()],
             )
-            hits = cursor.fetchall()
-            cursor.execute(
-                f"SELECT language, doc_type, year, count(*) FROM search_fts WHERE search_fts MATCH %s AND {where} GROUP BY 1, 2, 3",
-                [match, *params],
-            )
-            total, facets = fold_facets(cursor.fetchall())
-        return Page(hits, total, facets)
+            return bounded_page(cursor.fetchall(), limit, offset)
 
 
 def _stems(alternative) -> set[str]:

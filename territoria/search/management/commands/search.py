@@ -24,9 +24,9 @@ class Command(BaseCommand):
         if options["json"]:
             fields = ("document_id", "title", "path", "language", "section", "snippet", "score", "passage_id", "page")
             hits = [{k: h.as_dict()[k] for k in fields} for h in results.hits]
-            self.stdout.write(json.dumps({"query": options["query"], "total": results.total, "hits": hits}, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps({"query": options["query"], "total": results.total, "total_exact": results.complete, "hits": hits}, ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{results.total} passages ({results.backend})")
+        self.stdout.write(f"{'' if results.complete else 'more than '}{results.total} passages ({results.backend})")
         for hit in results.hits:
             d = hit.as_dict()
             self.stdout.write(f"{d['score']:8.3f}  #{d['document_id']} §{d['section'] or '-'} [{d['language']}] {d['title'][:60]}")
