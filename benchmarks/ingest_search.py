@@ -296,7 +296,7 @@ def top_up(target: int, rng) -> tuple[list[str], float]:
                 Passage(version=versions[j // FILLER_PER_DOC], document=docs[j // FILLER_PER_DOC], order=j % FILLER_PER_DOC,
                         kind=rows[j][1], language=rows[j][0], text=rows[j][2]) for j in range(start, min(start + BATCH, need)))
             for document_index in sorted({j // FILLER_PER_DOC for j in range(start, min(start + BATCH, need))}):
-                backend.index([p for p in passages if p.document_id == docs[document_index].pk], docs[document_index])
+                backend.index([(p.pk, p.text, p.language) for p in passages if p.document_id == docs[document_index].pk], docs[document_index])
     return [text for _, _, text in rows], time.perf_counter() - started
 
 

@@ -7,6 +7,8 @@ settles most texts in microseconds; the rest go to py3langid's model, which load
 
 from functools import lru_cache
 
+from collections import Counter
+
 from territoria.core.text import words
 
 MIN_WORDS = 8
@@ -37,13 +39,12 @@ def classify(text: str) -> tuple[str, float]:
     return language, float(confidence)
 
 
-def vote(tokens, least: int) -> str | None:
-    """The language whose marker words are at least `least` and three times any other's."""
-    counts = {"en": 0, "fr": 0, "es": 0}
-    for token in tokens:
-        language = MARKER_LANGUAGE.get(token)
-        if language:
-            counts[language] += 1
+def vote(tokens: list[str], least: int) -> str | None:
+    """The language whose marker words among `tokens` (lower-cased words) are at least
+    `least` and three times any other's."""
+    counts = Counter(map(MARKER_LANGUAGE.get, tokens))
+    counts.pop(None, None)
+    counts.update(dict.fromkeys(MARKERS, 0))
     (first, best), (_, second) = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
     return first if best >= least and best >= 3 * second else None
 

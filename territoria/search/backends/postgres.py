@@ -16,12 +16,13 @@ class Backend:
     name = "postgresql-fts"
 
     def index(self, passages, document) -> None:
+        """`passages`: (id, text, language) rows of one document."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO search_pg (passage_id, vector, language, doc_type, year, public, document_id) "
                 f"SELECT p.id, to_tsvector({CONFIG_SQL}, unaccent(p.text)), %s, %s, %s, %s, %s "
                 "FROM library_passage p WHERE p.id = ANY(%s)",
-                [*document_columns(document), [p.pk for p in passages]],
+                [*document_columns(document), [pid for pid, _, _ in passages]],
             )
 
     def unindex_version(self, version_id: int) -> None:

@@ -17,8 +17,9 @@ class Backend:
     name = "sqlite-fts5"
 
     def index(self, passages, document) -> None:
+        """`passages`: (id, text, language) rows of one document."""
         columns = document_columns(document)
-        rows = [(p.pk, index_terms(p.text, p.language), *columns) for p in passages]
+        rows = [(pid, index_terms(text, language), *columns) for pid, text, language in passages]
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts(rowid, terms, language, doc_type, year, public, document_id) VALUES (%s, %s, %s, %s, %s, %s, %s)",

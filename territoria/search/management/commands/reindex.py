@@ -16,7 +16,7 @@ class Command(BaseCommand):
             backend.clear()
             count = 0
             for document in Document.objects.exclude(current=None):
-                passages = list(Passage.objects.filter(version_id=document.current_id).only("id", "text", "language"))
+                passages = list(Passage.objects.filter(version_id=document.current_id).values_list("id", "text", "language"))
                 backend.index(passages, document)
                 count += len(passages)
         self.stdout.write(f"indexed {count} passages ({backend.name})")
