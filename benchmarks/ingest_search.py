@@ -3,12 +3,16 @@
     .venv/bin/python benchmarks/ingest_search.py [--backend sqlite|postgres|both]
         [--documents 1000] [--passages 100000] [--queries 200]
 
-Prints figures only (no assertions). Each backend runs in its own process on a throw-away
+Ingestion is timed without fact extraction (issue #2's throughput target), then the
+extraction of the same documents on its own (issue #3: extraction should add no more time
+than ingestion). Search is timed beside a bare engine doing the same work, with and without
+Territoria's bound on matches per query. Prints figures only (no assertions). Each backend runs in its own process on a throw-away
 database: a temporary TERRITORIA_DATA_DIR (SQLite) or a freshly created PostgreSQL
 database. All data is synthetic and deterministic (random.Random(42)).
 """
 
 import argparse
+import heapq
 import json
 import math
 import os
@@ -184,6 +188,12 @@ class BareSQLite:
         hits = self.db.execute("SELECT rowid, text FROM bare WHERE bare MATCH ? ORDER BY bm25(bare) LIMIT 20", [match]).fetchall()
         return hits, self.db.execute("SELECT count(*) FROM bare WHERE bare MATCH ?", [match]).fetchone()[0]
 
+    def bounded(self, words, rows):
+        """The same bound as Territoria: at most `rows` matches, newest first, best 20 of them."""
+        match = " OR ".join(f'"{w}"' for w in words)
+        found = self.db.execute("SELECT rowid, bm25(bare) FROM bare WHERE bare MATCH ? ORDER BY rowid DESC LIMIT ?", [match, rows]).fetchall()
+        return heapq.nsmallest(20, found, key=lambda r: r[1]), len(found)
+
 
 class BarePostgres:
     def __init__(self, url):
@@ -203,6 +213,13 @@ class BarePostgres:
         hits = self.db.execute("SELECT id, text, ts_rank(tsv, q) AS r FROM bare, to_tsquery('simple', %s) q "
                                "WHERE tsv @@ q ORDER BY r DESC LIMIT 20", [q]).fetchall()
         return hits, self.db.execute("SELECT count(*) FROM bare WHERE tsv @@ to_tsquery('simple', %s)", [q]).fetchone()[0]
+
+    def bounded(self, words, rows):
+        """The same bound as Territoria: at most `rows` matches, best 20 of them."""
+        q = " | ".join(words)
+        found = self.db.execute("SELECT id, ts_rank(tsv, to_tsquery('simple', %s)) FROM bare WHERE tsv @@ to_tsquery('simple', %s) LIMIT %s",
+                                [q, q, rows]).fetchall()
+        return heapq.nlargest(20, found, key=lambda r: r[1]), len(found)
 
 
 # ---------------------------------------------------------------- measurements
@@ -240,17 +257,30 @@ def time_steps(module, names) -> dict[str, float]:
 
 
 def measure_ingest(docs) -> dict:
+    """Ingestion without fact extraction (issue #2's figure), then extraction of the same
+    documents on its own (issue #3: extraction should add no more time than ingestion)."""
+    from territoria.extraction.pipeline import extract_document
     from territoria.library import services
-    from territoria.library.models import Version
+    from territoria.library.models import Document, Version
 
-    steps = time_steps(services, ["_store", "_extract"])  # store+index, and fact extraction when the code has it
-    started = time.perf_counter()
-    failed = sum(services.ingest_bytes(name, data, f"bench/{name}").failed for name, data in docs)
-    seconds = time.perf_counter() - started
+    steps = time_steps(services, ["_store"])
+    extract, services._extract = services._extract, lambda document: []
+    try:
+        started = time.perf_counter()
+        failed = sum(services.ingest_bytes(name, data, f"bench/{name}").failed for name, data in docs)
+        seconds = time.perf_counter() - started
+    finally:
+        services._extract = extract
     stages = add_up(Version.objects.filter(document__key__startswith="bench/doc").values_list("timings", flat=True))
-    steps = {{"_store": "store+index", "_extract": "extraction"}[k]: v for k, v in steps.items()}
+    steps = {"store+index": steps.get("_store", 0.0)}
     steps["other"] = seconds - sum(stages.values()) - sum(steps.values())
-    return {"seconds": seconds, "stages": stages, "steps": steps, "failed": failed, "extractors": extractor_timings()}
+    documents = list(Document.objects.filter(key__startswith="bench/doc").select_related("current"))
+    started = time.perf_counter()
+    for document in documents:
+        extract_document(document)
+    extraction = time.perf_counter() - started
+    return {"seconds": seconds, "stages": stages, "steps": steps, "failed": failed, "extraction_seconds": extraction,
+            "extractors": extractor_timings()}
 
 
 def extractor_timings() -> dict[str, float]:
@@ -343,6 +373,7 @@ def run_backend(args) -> dict:
 
 
 def measure_all(args, rng, docs, warmup, in_bytes, tmp) -> dict:
+    from django.conf import settings
     from django.db import connection
 
     from territoria.library.models import Passage
@@ -364,14 +395,26 @@ def measure_all(args, rng, docs, warmup, in_bytes, tmp) -> dict:
         connection.cursor().execute("VACUUM ANALYZE")
     passages, queries = Passage.objects.count(), make_queries(args.queries)
     print(f"[{args.backend}] {passages} passages; {len(queries)} queries…", flush=True)
-    engine_t, engine_hits = latencies(lambda q: search(q, Filters(public_only=False), 20).total, queries)
+    bounded = set()
+
+    def run_engine(query):
+        results = search(query, Filters(public_only=False), 20)
+        if not results.complete:
+            bounded.add(query)
+        return results.total
+
+    engine_t, engine_hits = latencies(run_engine, queries)
     bare_t, bare_hits = latencies(lambda q: bare.search(bare_words(q))[1], queries)
+    rows = settings.SEARCH_SCAN_LIMIT + 1
+    bare_bounded_t, bare_bounded_hits = latencies(lambda q: bare.bounded(bare_words(q), rows)[1], queries)
     slowest = sorted(zip(engine_t, queries), reverse=True)[:8]
     print(f"[{args.backend}] slowest queries: " + "; ".join(f"{q!r} {t:.0f} ms" for t, q in slowest), flush=True)
     return {"backend": args.backend, "documents": len(docs), "input_mb": in_bytes / MB, "text_chars": conv["text_chars"],
             "passages": passages, "ingested_passages": sum(map(len, texts)), "convert": conv, "ingest": ingest,
             "bare_ingest_seconds": bare_s, "filler": len(filler), "filler_seconds": filler_s, "queries": len(queries),
-            "engine": percentiles(engine_t), "bare": percentiles(bare_t), "engine_hits": engine_hits, "bare_hits": bare_hits}
+            "engine": percentiles(engine_t), "bare": percentiles(bare_t), "engine_hits": engine_hits, "bare_hits": bare_hits,
+            "bare_bounded": percentiles(bare_bounded_t), "bare_bounded_hits": bare_bounded_hits,
+            "bounded_queries": len(bounded & set(queries)), "scan_limit": settings.SEARCH_SCAN_LIMIT}
 
 
 # ---------------------------------------------------------------- printing
@@ -379,23 +422,28 @@ def report(r: dict) -> None:
     n, mb, c, i = r["documents"], r["input_mb"], r["convert"], r["ingest"]
     print(f"\n== {r['backend']}: ingestion of {n} documents, {mb:.1f} MB input, {r['text_chars'] / 1e6:.1f} M chars of text, "
           f"{r['ingested_passages']} passages (warm: language model loaded on one extra document first)")
-    for label, s in (("convert() alone", c["seconds"]), ("ingest_bytes()", i["seconds"]), ("bare table insert", r["bare_ingest_seconds"])):
+    for label, s in (("convert() alone", c["seconds"]), ("ingest_bytes()", i["seconds"]), ("bare table insert", r["bare_ingest_seconds"]),
+                     ("fact extraction", i["extraction_seconds"])):
         print(f"  {label:<18} {s:8.2f} s  {n / s:8.1f} docs/s  {mb / s:6.2f} MB/s")
     print(f"  ratio ingest_bytes/bare: {i['seconds'] / r['bare_ingest_seconds']:.1f}x   failures: convert {c['failed']}, ingest {i['failed']}")
     print("  stage         convert() s   in ingest_bytes() s   ms/doc   share of ingest_bytes()")
     for stage, s in [(k, i["stages"].get(k, 0.0)) for k in c["stages"]] + list(i["steps"].items()):
         alone = f"{c['stages'][stage]:8.2f}" if stage in c["stages"] else "       -"
         print(f"  {stage:<12} {alone}     {s:14.2f}     {s / n * 1000:10.2f}   {s / i['seconds'] * 100:6.1f} %")
-    print("  (stages from Version.timings; store+index = services._store, extraction = services._extract; other = the rest)")
+    print("  (ingest_bytes() without fact extraction; stages from Version.timings; store+index = services._store; other = the rest)")
+    print(f"  fact extraction of the same documents afterwards: {i['extraction_seconds'] / n * 1000:.1f} ms/doc, "
+          f"extraction / ingestion = {i['extraction_seconds'] / i['seconds']:.2f}")
     if i["extractors"]:
-        print("  extraction by extractor (s): " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(i["extractors"].items(), key=lambda kv: -kv[1])))
+        print("  extraction by step (s): " + ", ".join(f"{k} {v:.2f}" for k, v in sorted(i["extractors"].items(), key=lambda kv: -kv[1])))
     print(f"  bulk top-up: {r['filler']} passages in {r['filler_seconds']:.1f} s (bulk_create + backend.index, no pipeline)")
     print(f"\n== {r['backend']}: search over {r['passages']} passages, {r['queries']} queries, limit 20 (ms)")
     print("                         p50     p95     p99     max    mean   mean total hits")
-    for label, key in (("Territoria search()", "engine"), ("bare FTS", "bare")):
+    for label, key in (("Territoria search()", "engine"), ("bare FTS, all", "bare"), ("bare FTS, bounded", "bare_bounded")):
         p = r[key]
         print(f"  {label:<19} {p['p50']:7.1f} {p['p95']:7.1f} {p['p99']:7.1f} {p['max']:7.1f} {p['mean']:7.1f}   {r[key + '_hits']:.0f}")
-    print("  ratio Territoria/bare: " + "  ".join(f"{k} {r['engine'][k] / r['bare'][k]:.1f}x" for k in ("p50", "p95", "p99")))
+    print(f"  {r['bounded_queries']} of {r['queries']} queries matched more than {r['scan_limit']} passages: ranked and counted over the "
+          f"first {r['scan_limit']} (bare, all = ranks and counts every match; bare, bounded = the same bound as Territoria)")
+    print("  ratio Territoria/bare bounded: " + "  ".join(f"{k} {r['engine'][k] / r['bare_bounded'][k]:.1f}x" for k in ("p50", "p95", "p99")))
 
 
 def print_machine() -> None:
@@ -405,13 +453,15 @@ def print_machine() -> None:
 
 
 def summary(results: list[dict]) -> None:
-    print("\n== summary\n| backend | ingest docs/s | ingest MB/s | convert MB/s | bare MB/s | search p50 | p95 | p99 | bare p95 |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n== summary (ingestion without fact extraction; extraction ratio = extraction time / ingestion time, same documents)")
+    print("| backend | ingest docs/s | ingest MB/s | convert MB/s | bare MB/s | extraction ratio | search p50 | p95 | p99 | bare p95 | bare bounded p95 |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         mb, e = r["input_mb"], r["engine"]
         print(f"| {r['backend']} | {r['documents'] / r['ingest']['seconds']:.1f} | {mb / r['ingest']['seconds']:.2f} | "
-              f"{mb / r['convert']['seconds']:.2f} | {mb / r['bare_ingest_seconds']:.2f} | {e['p50']:.1f} ms | "
-              f"{e['p95']:.1f} ms | {e['p99']:.1f} ms | {r['bare']['p95']:.1f} ms |")
+              f"{mb / r['convert']['seconds']:.2f} | {mb / r['bare_ingest_seconds']:.2f} | "
+              f"{r['ingest']['extraction_seconds'] / r['ingest']['seconds']:.2f} | {e['p50']:.1f} ms | "
+              f"{e['p95']:.1f} ms | {e['p99']:.1f} ms | {r['bare']['p95']:.1f} ms | {r['bare_bounded']['p95']:.1f} ms |")
 
 
 def run_children(args) -> list[dict]:

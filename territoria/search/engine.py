@@ -49,7 +49,7 @@ def search(text: str, filters: Filters, limit: int = 20, offset: int = 0, expand
     page = backend.search(query, filters, limit, offset)
     if page.total == 0 and len(query.groups) > 1:  # no passage has every word: rank those with some
         page = backend.search(query, filters, limit, offset, require_all=False)
-    passages = Passage.objects.select_related("document").in_bulk([pid for pid, _ in page.hits])
+    passages = Passage.objects.select_related("document").order_by().in_bulk([pid for pid, _ in page.hits])
     stems = query.stems()
     hits = []
     for pid, score in page.hits:

@@ -11,11 +11,12 @@ from territoria.core.text import stem, strip_accents, word_spans
 WINDOW_WORDS = 36
 
 
-def matches(text: str, language: str, stems: set[str]) -> list[tuple[int, int]]:
-    """Character spans of the words whose stem (or accent-free form) the query holds."""
+def matches(text: str, language: str, stems: set[str], spans=None) -> list[tuple[int, int]]:
+    """Character spans of the words whose stem (or accent-free form) the query holds;
+    `spans` are the text's word_spans when the caller already has them."""
     return [
         (start, end)
-        for start, end, word in word_spans(text)
+        for start, end, word in (spans if spans is not None else word_spans(text))
         if stem(word, language) in stems or strip_accents(word) in stems
     ]
 
@@ -23,7 +24,7 @@ def matches(text: str, language: str, stems: set[str]) -> list[tuple[int, int]]:
 def snippet(text: str, language: str, stems: set[str]) -> tuple[str, str]:
     """(plain text excerpt, escaped HTML excerpt with <mark>) around the densest matches."""
     spans = list(word_spans(text))
-    hits = matches(text, language, stems)
+    hits = matches(text, language, stems, spans)
     first, last = _window(spans, hits)
     start = spans[first][0] if spans else 0
     end = spans[last][1] if spans else len(text)
