@@ -143,21 +143,27 @@ def _new_version(conv: Conversion, document: Document, user, first: bool) -> Ver
     return version
 
 
-PASSAGE_COLUMNS = ("version_id", "document_id", "order", "kind", "level", "number", "section", "section_title", "page", "language", "text")
+PASSAGE_COLUMNS = (  # (column, PostgreSQL type)
+    ("version_id", "bigint"), ("document_id", "bigint"), ("order", "integer"), ("kind", "text"), ("level", "smallint"),
+    ("number", "text"), ("section", "text"), ("section_title", "text"), ("page", "integer"), ("language", "text"), ("text", "text"),
+)
 
 
 def _insert_passages(conv: Conversion, version: Version) -> list[tuple[int, str, str]]:
-    """Store the blocks as passages in one executemany (the ORM's bulk_create cost more than
+    """Store the blocks as passages in one statement (the ORM's bulk_create cost more than
     the rest of ingestion); returns (id, text, language) rows for the search index."""
     rows = [
         (version.pk, version.document_id, order, b.kind, min(b.level, 20), b.number, b.section, b.section_title[:500], b.page, b.language, b.text)
         for order, b in enumerate(conv.blocks)
     ]
-    columns = ", ".join(connection.ops.quote_name(c) for c in PASSAGE_COLUMNS)
+    table, quote = Passage._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(quote(c) for c, _ in PASSAGE_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {Passage._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(PASSAGE_COLUMNS))})", rows
-        )
-        cursor.execute(f"SELECT id FROM {Passage._meta.db_table} WHERE version_id = %s ORDER BY {connection.ops.quote_name('order')}", [version.pk])
+        if connection.vendor == "postgresql":  # one array per column: psycopg sends row-by-row executemany as one statement per row
+            arrays = ", ".join(f"%s::{kind}[]" for _, kind in PASSAGE_COLUMNS)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})", [list(column) for column in zip(*rows)])
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(PASSAGE_COLUMNS))})", rows)
+        cursor.execute(f"SELECT id FROM {table} WHERE version_id = %s ORDER BY {quote('order')}", [version.pk])
         ids = [pid for (pid,) in cursor.fetchall()]
     return [(pid, row[-1], row[-2]) for pid, row in zip(ids, rows)]
