@@ -39,14 +39,16 @@ def classify(text: str) -> tuple[str, float]:
     return language, float(confidence)
 
 
-def vote(tokens: list[str], least: int) -> str | None:
+def vote(tokens: list[str], least: int, prior: str | None = None) -> str | None:
     """The language whose marker words among `tokens` (lower-cased words) are at least
-    `least` and three times any other's."""
+    `least` and three times any other's; or `prior` when the only markers are its own."""
     counts = Counter(map(MARKER_LANGUAGE.get, tokens))
     counts.pop(None, None)
     counts.update(dict.fromkeys(MARKERS, 0))
     (first, best), (_, second) = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
-    return first if best >= least and best >= 3 * second else None
+    if best >= least and best >= 3 * second:
+        return first
+    return prior if first == prior and best and not second else None
 
 
 def detect_document(texts) -> str:
@@ -66,7 +68,7 @@ def detect_passage(text: str, document_language: str) -> str:
     tokens = words(text[:SAMPLE_CHARS])
     if len(tokens) < MIN_WORDS:
         return document_language
-    voted = vote(tokens, least=3)
+    voted = vote(tokens, least=3, prior=document_language)
     if voted:
         return voted
     language, confidence = classify(text[:SAMPLE_CHARS])
