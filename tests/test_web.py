@@ -118,3 +118,5 @@ def test_a_query_matching_more_than_the_scan_limit_says_so(client, db, settings)
     assert sum(bounded["facets"]["language"].values()) == 3
     html = client.get(reverse("library:search"), {"q": "Marrakech"}).content.decode()
     assert "More than 3 passages found" in html
+    french = client.get(reverse("library:search"), {"q": "Marrakech"}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Plus de 3 passages trouvés" in french
