@@ -8,7 +8,7 @@ extraction of the same documents on its own (issue #3: extraction should add no 
 than ingestion). Search is timed beside a bare engine doing the same work, with and without
 Territoria's bound on matches per query. Prints figures only (no assertions). Each backend runs in its own process on a throw-away
 database: a temporary TERRITORIA_DATA_DIR (SQLite) or a freshly created PostgreSQL
-database. All data is synthetic and deterministic (random.Random(42)).
+database (TERRITORIA_BENCH_DB, default territoria_bench). All data is synthetic and deterministic (random.Random(42)).
 """
 
 import argparse
@@ -27,7 +27,7 @@ import time
 from datetime import datetime, timezone
 
 PG_ADMIN_URL = os.environ.get("TERRITORIA_BENCH_PG", "postgresql://127.0.0.1/postgres")
-PG_BENCH_DB = "territoria_bench"
+PG_BENCH_DB = os.environ.get("TERRITORIA_BENCH_DB", "territoria_bench")  # another name lets two runs share a server
 MB = 1_000_000
 BATCH = 5_000
 FILLER_PER_DOC = 250

@@ -99,8 +99,11 @@ class Passage(models.Model):
         LIST_ITEM = "list_item", _("List item")
         TABLE_ROW = "table_row", _("Table row")
 
-    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="passages")
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="passages")
+    # Ingestion writes ~100 passages per document, so each per-row cost counts: the (version,
+    # order) index below serves lookups by version, and document is a copy of version.document
+    # whose integrity the version's constraint already guards (the ORM still cascades deletes).
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="passages", db_index=False)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="passages", db_constraint=False)
     order = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=Kind.choices)
     level = models.PositiveSmallIntegerField(default=0)

@@ -159,9 +159,10 @@ def _insert_passages(conv: Conversion, version: Version) -> list[tuple[int, str,
     table, quote = Passage._meta.db_table, connection.ops.quote_name
     columns = ", ".join(quote(c) for c, _ in PASSAGE_COLUMNS)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one array per column: psycopg sends row-by-row executemany as one statement per row
-            arrays = ", ".join(f"%s::{kind}[]" for _, kind in PASSAGE_COLUMNS)
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})", [list(column) for column in zip(*rows)])
+        if connection.vendor == "postgresql":  # COPY: an INSERT would quote every text into the statement
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(PASSAGE_COLUMNS))})", rows)
         cursor.execute(f"SELECT id FROM {table} WHERE version_id = %s ORDER BY {quote('order')}", [version.pk])
