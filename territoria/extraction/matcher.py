@@ -8,12 +8,15 @@ capitalisation, so "un" never matches "UN" and "sida" (AIDS) never matches Sida.
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import accumulate
 
 from territoria.core.text import WORD_RE, strip_accents, word_spans
 
 MAX_WORDS = 16
 COMBINING_RE = re.compile("[\u0300-\u036f]")  # the accents of Latin letters once decomposed
 CAPITALISED = object()  # marker: any accents and case after a capital first letter
+WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")  # split() keeps the words: separators and words alternate
+ENTRIES = None  # key of a trie node's list of names ending there (no word is None)
 
 
 @dataclass(frozen=True)
@@ -34,14 +37,20 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
     folding keeps every character in place (Latin text), else word by word."""
     folded = (text if text.isascii() else COMBINING_RE.sub("", unicodedata.normalize("NFD", text))).lower()
     if len(folded) == len(text):
-        return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(folded)]
+        # The pieces' lengths summed give every word's offsets, without a match object per word.
+        parts = WORD_SPLIT_RE.split(folded)
+        offsets = list(accumulate(map(len, parts), initial=0))
+        return list(zip(offsets[1::2], offsets[2::2], parts[1::2]))
     return [(s, e, strip_accents(w)) for s, e, w in word_spans(text)]
 
 
 class PhraseMatcher:
+    """Names in a trie of words: word -> next words -> ..., ENTRIES at a node holding the names
+    that end there. Most words start no name, and most that do are followed by no name's next
+    word, so a scan costs a dict lookup per word."""
+
     def __init__(self):
-        self.index: dict[str, dict[tuple[str, ...], list[tuple[str | None, object]]]] = {}
-        self.lengths: dict[str, tuple[int, ...]] = {}  # first word -> lengths of the names starting with it, longest first
+        self.index: dict = {}
 
     def add(self, name: str, value, case_sensitive: bool | None = None) -> None:
         """`case_sensitive`: True for exact forms, None to decide by `is_acronym`, and
@@ -55,8 +64,10 @@ class PhraseMatcher:
             exact = re.sub(r"[\s.\-]", "", name)
         else:
             exact = None
-        self.index.setdefault(words[0], {}).setdefault(words, []).append((exact, value))
-        self.lengths[words[0]] = tuple(sorted({len(words), *self.lengths.get(words[0], ())}, reverse=True))
+        node = self.index
+        for word in words:
+            node = node.setdefault(word, {})
+        node.setdefault(ENTRIES, []).append((exact, value))
 
     def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match]:
         toks = tokens(text) if toks is None else toks
@@ -71,21 +82,27 @@ class PhraseMatcher:
         return found
 
     def _longest(self, text, toks, i):
-        first = toks[i][2]
-        candidates, lengths = self.index[first], self.lengths[first]
-        words = [t[2] for t in toks[i : i + lengths[0]]]
-        for length in lengths:
-            if length > len(words):
-                continue
-            entries = candidates.get(tuple(words[:length]))
-            if not entries:
-                continue
-            start, end = toks[i][0], toks[i + length - 1][1]
-            surface = text[start:end]
-            for exact, value in entries:
-                if exact is None or (exact is CAPITALISED and surface[:1].isupper()) or re.sub(r"[\s.\-]", "", surface) == exact:
-                    return Match(start, _with_final_dot(text, end, exact), value, surface), length
+        """The longest name starting at word i whose case fits, else (None, 0)."""
+        ends, node = [], self.index  # (last word, names ending there), shortest first
+        for j in range(i, min(len(toks), i + MAX_WORDS)):
+            node = node.get(toks[j][2])
+            if node is None:
+                break
+            if ENTRIES in node:
+                ends.append((j, node[ENTRIES]))
+        for j, entries in reversed(ends):
+            match = _fitting(text, toks[i][0], toks[j][1], entries)
+            if match:
+                return match, j - i + 1
         return None, 0
+
+
+def _fitting(text: str, start: int, end: int, entries) -> Match | None:
+    surface = text[start:end]
+    for exact, value in entries:
+        if exact is None or (exact is CAPITALISED and surface[:1].isupper()) or re.sub(r"[\s.\-]", "", surface) == exact:
+            return Match(start, _with_final_dot(text, end, exact), value, surface)
+    return None
 
 
 def _with_final_dot(text: str, end: int, exact) -> int:
