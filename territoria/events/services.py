@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from territoria.core.text import strip_accents
 from territoria.directory.models import Organisation
+from territoria.directory.services import organisation_fact_id
 from territoria.events.models import AgendaItem, Event, Kind, Precision, Registration, Series, Visibility, zone_or_utc
 from territoria.directory.areas import REGIONS
 from territoria.extraction.dates import find_dates
-from territoria.extraction.models import Fact, Kind as FactKind, Topic
+from territoria.extraction.models import Fact, Kind as FactKind, Source, Topic
 from territoria.library.models import Visibility as DocVisibility
 
 KIND_WORDS = [  # first match wins; accent-free, lower case
@@ -109,14 +110,35 @@ def sync(facts=None) -> dict:
 
 
 def sync_document(document) -> dict:
-    facts = Fact.objects.live().filter(kind=FactKind.EVENT, sources__document=document).distinct()
-    return sync(Fact.objects.filter(pk__in=list(facts.values_list("pk", flat=True))))
+    return sync(Fact.objects.filter(pk__in=_event_facts_of(document)))
+
+
+def _event_facts_of(document) -> list[int]:
+    """Ids of the document's live event facts, in one plain query (the ORM's join with
+    DISTINCT cost more to build than to run)."""
+    sql = (f"SELECT DISTINCT f.id FROM {_table(Fact)} f JOIN {_table(Source)} s ON s.fact_id = f.id "
+           "WHERE s.document_id = %s AND f.kind = %s AND f.state <> %s AND f.merged_into_id IS NULL")
+    return [row[0] for row in _select(sql, [document.pk, FactKind.EVENT, "rejected"])]
 
 
 def remove_stale() -> int:
-    stale = Event.objects.filter(edited=False, registrations__isnull=True).filter(
-        Q(fact__isnull=True, origin="extraction") | Q(fact__state="rejected") | Q(fact__merged_into__isnull=False))
-    return stale.delete()[1].get("events.Event", 0)
+    """Drop the extracted events nobody edited or registered for whose fact is gone, rejected
+    or merged. A plain query finds them first: after most ingestions there are none."""
+    sql = (f"SELECT e.id FROM {_table(Event)} e LEFT JOIN {_table(Fact)} f ON f.id = e.fact_id WHERE e.edited = %s "
+           f"AND NOT EXISTS (SELECT 1 FROM {_table(Registration)} r WHERE r.event_id = e.id) "
+           "AND ((e.fact_id IS NULL AND e.origin = %s) OR f.state = %s OR f.merged_into_id IS NOT NULL)")
+    stale = [row[0] for row in _select(sql, [False, "extraction", "rejected"])]
+    return Event.objects.filter(pk__in=stale).delete()[1].get("events.Event", 0) if stale else 0
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _select(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @transaction.atomic
@@ -130,9 +152,9 @@ def _sync_fact(fact: Fact) -> bool:
         _fill_from_fact(event, fact, sources)
     event.conflicts = {k: v for k, v in conflicts_of(readings(fact, sources)).items() if k not in event.settled}
     passages = {s.passage_id for s in sources}
-    topics = Topic.objects.filter(passage_id__in=passages)
-    event.sdgs = sorted({int(t.code.split(".")[0]) for t in topics if t.scheme == Topic.Scheme.SDG})
-    event.themes = sorted({t.code for t in topics if t.scheme == Topic.Scheme.THEME})
+    topics = list(Topic.objects.filter(passage_id__in=passages).values_list("scheme", "code"))
+    event.sdgs = sorted({int(code.split(".")[0]) for scheme, code in topics if scheme == Topic.Scheme.SDG})
+    event.themes = sorted({code for scheme, code in topics if scheme == Topic.Scheme.THEME})
     event.save()
     event.documents.add(*{s.document_id for s in sources})
     if not event.edited:
@@ -175,8 +197,8 @@ def _link_organiser(event: Event, name: str | None) -> None:
         return
     organisation = Organisation.objects.filter(Q(name=name) | Q(acronym=name)).first()
     if organisation is None:
-        fact = Fact.objects.live().filter(kind=FactKind.ORGANISATION, data__name=name).first()
-        organisation = Organisation.for_fact(fact) if fact else None
+        fact_id = organisation_fact_id(name)
+        organisation = Organisation.for_fact(Fact.objects.get(pk=fact_id)) if fact_id else None
     if organisation:
         event.organisers.add(organisation)
 
@@ -190,15 +212,26 @@ def _sync_agenda(event: Event, documents: set[int]) -> None:
         if owner is None or owner.pk != event.pk:
             continue
         items = Fact.objects.live().filter(kind=FactKind.AGENDA_ITEM, document_id=document_id)
+        stored = {item.fact_id: item for item in AgendaItem.objects.filter(fact__in=items)}
         for order, fact in enumerate(sorted(items, key=lambda f: int(f.key.split(":")[-1]))):
-            data = fact.data
-            AgendaItem.objects.update_or_create(fact=fact, defaults={
-                "event": event, "order": order, "title": data.get("text", ""), "speakers": data.get("speakers", []),
-                "start_time": time.fromisoformat(data["start"]) if data.get("start") else None,
-                "end_time": time.fromisoformat(data["end"]) if data.get("end") else None})
+            _write_item(stored.get(fact.pk), fact, event, order)
 
 
-# ---------------------------------------------------------------- editors' decisions
+def _write_item(item: AgendaItem | None, fact: Fact, event: Event, order: int) -> None:
+    """An agenda row from its fact, written only when new or changed: re-extraction mostly
+    finds every row as it was."""
+    data = fact.data
+    fields = {"event_id": event.pk, "order": order, "title": data.get("text", ""), "speakers": data.get("speakers", []),
+              "start_time": time.fromisoformat(data["start"]) if data.get("start") else None,
+              "end_time": time.fromisoformat(data["end"]) if data.get("end") else None}
+    if item is None:
+        AgendaItem.objects.create(fact=fact, **fields)
+    elif any(getattr(item, name) != value for name, value in fields.items()):
+        for name, value in fields.items():
+            setattr(item, name, value)
+        item.save(update_fields=[name.removesuffix("_id") for name in fields])
+
+
 def settle(event: Event, field: str, value: str) -> Event:
     """An editor chooses one reading of a disputed field; extraction will not reopen it."""
     if field not in event.conflicts or value not in [c["value"] for c in event.conflicts[field]]:

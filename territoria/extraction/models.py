@@ -51,8 +51,8 @@ class Fact(models.Model):
 
     class Meta:
         ordering = ["kind", "id"]
+        # The unique (kind, key) index also serves every query by kind; no other index is needed.
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="fact_unique_key")]
-        indexes = [models.Index(fields=["kind", "state"])]
 
     def __str__(self):
         return f"{self.kind}: {self.label}"
@@ -77,7 +77,8 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["document", "passage__order", "start"]
-        indexes = [models.Index(fields=["document"])]
+        # No index beyond the foreign keys' (by fact, document, passage): each one more is paid
+        # on every source of every extraction.
 
     def as_dict(self) -> dict:
         return {"document_id": self.document_id, "passage_id": self.passage_id, "start": self.start, "end": self.end}
@@ -96,9 +97,7 @@ class Topic(models.Model):
     code = models.CharField(max_length=40)
     score = models.FloatField()
     explicit = models.BooleanField(default=False)
-
-    class Meta:
-        indexes = [models.Index(fields=["document", "scheme"]), models.Index(fields=["scheme", "code"])]
+    # Topics are read by passage and deleted by document: the foreign keys' indexes are enough.
 
 
 class Run(models.Model):
