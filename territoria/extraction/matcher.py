@@ -71,10 +71,13 @@ class PhraseMatcher:
 
     def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match]:
         toks = tokens(text) if toks is None else toks
-        index, found, resume = self.index, [], 0
+        index, found, resume, last = self.index, [], 0, len(toks) - 1
         for i in [i for i, t in enumerate(toks) if t[2] in index]:  # most words start no name
             if i < resume:
                 continue
+            node = index[toks[i][2]]
+            if ENTRIES not in node and (i == last or toks[i + 1][2] not in node):
+                continue  # "la", "the", "regional": first words of names, seldom followed by their next word
             match, length = self._longest(text, toks, i)
             if match:
                 found.append(match)
