@@ -27,8 +27,8 @@ def sync_document(document) -> dict[str, int]:
     ids = _facts_without_record(document)
     facts = list(Fact.objects.filter(pk__in=ids).order_by("kind", "id")) if ids else []
     new_orgs = [f for f in facts if f.kind == Kind.ORGANISATION]
-    for fact in new_orgs:
-        Organisation.for_fact(fact)
+    for fact in new_orgs:  # live, so merged into no other fact, and without a record (the query says so)
+        Organisation.create_for_fact(fact)
     new_people = [f for f in facts if f.kind == Kind.PERSON]
     for fact in new_people:
         person = Person.objects.create(name=fact.data.get("name") or fact.key, fact=fact)
@@ -63,8 +63,10 @@ def _organisation_named(name: str | None) -> Organisation | None:
     if not name:
         return None
     fact_id = organisation_fact_id(name)
-    fact = Fact.objects.filter(pk=fact_id).first() if fact_id else None
-    return Organisation.for_fact(fact) if fact else Organisation.objects.filter(name=name).first()
+    if fact_id is None:
+        return Organisation.objects.filter(name=name).first()
+    # A live fact is merged into no other: its record is the one pointing to it, else a new one.
+    return Organisation.objects.filter(fact_id=fact_id).first() or Organisation.create_for_fact(Fact.objects.get(pk=fact_id))
 
 
 def organisation_fact_id(name: str) -> int | None:

@@ -4,6 +4,7 @@ and the filters shared by the pages, the API and the iCalendar feeds."""
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -103,8 +104,10 @@ def sync(facts=None) -> dict:
     drop the extracted events nobody edited whose fact is gone."""
     counts = {"created": 0, "updated": 0, "removed": 0}
     query = Fact.objects.live().filter(kind=FactKind.EVENT) if facts is None else facts
-    for fact in query.order_by("id"):
-        counts["created" if _sync_fact(fact) else "updated"] += 1
+    facts = list(query.order_by("id"))
+    known = _Known.of(facts)
+    for fact in facts:
+        counts["created" if _sync_fact(fact, known) else "updated"] += 1
     counts["removed"] = remove_stale()
     return counts
 
@@ -141,29 +144,55 @@ def _select(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
+@dataclass
+class _Known:
+    """What syncing a batch of event facts reads, in one query each rather than one per fact."""
+
+    sources: dict[int, list]  # fact id -> its sources (passage and document loaded), in Source order
+    events: dict[int, Event]  # fact id -> its event
+    topics: dict[int, list[tuple[str, str]]]  # passage id -> (scheme, code)
+    series: list  # the series that have matching words
+    with_agenda: set[int]  # documents with live agenda-item facts
+
+    @classmethod
+    def of(cls, facts: list[Fact]) -> "_Known":
+        ids = [f.pk for f in facts]
+        sources = defaultdict(list)
+        for source in Source.objects.filter(fact_id__in=ids).select_related("passage", "document") if ids else ():
+            sources[source.fact_id].append(source)
+        passages = {s.passage_id for found in sources.values() for s in found}
+        documents = {s.document_id for found in sources.values() for s in found}
+        topics = defaultdict(list)
+        for passage_id, scheme, code in Topic.objects.filter(passage_id__in=passages).values_list("passage_id", "scheme", "code") if passages else ():
+            topics[passage_id].append((scheme, code))
+        agenda = Fact.objects.live().filter(kind=FactKind.AGENDA_ITEM, document_id__in=documents).values_list("document_id", flat=True)
+        return cls(sources=sources, events={e.fact_id: e for e in Event.objects.filter(fact_id__in=ids)} if ids else {},
+                   topics=topics, series=list(Series.objects.exclude(match="")) if ids else [],
+                   with_agenda=set(agenda) if documents else set())
+
+
 @transaction.atomic
-def _sync_fact(fact: Fact) -> bool:
-    sources = list(fact.sources.select_related("passage", "document"))
-    event = Event.objects.filter(fact=fact).first()
+def _sync_fact(fact: Fact, known: _Known) -> bool:
+    sources = known.sources.get(fact.pk, [])
+    event = known.events.get(fact.pk)
     created = event is None
     if created:
         event = Event(fact=fact, origin="extraction")
     if not event.edited:
-        _fill_from_fact(event, fact, sources)
+        _fill_from_fact(event, fact, sources, known.series)
     event.conflicts = {k: v for k, v in conflicts_of(readings(fact, sources)).items() if k not in event.settled}
-    passages = {s.passage_id for s in sources}
-    topics = list(Topic.objects.filter(passage_id__in=passages).values_list("scheme", "code"))
+    topics = [topic for passage in {s.passage_id for s in sources} for topic in known.topics.get(passage, ())]
     event.sdgs = sorted({int(code.split(".")[0]) for scheme, code in topics if scheme == Topic.Scheme.SDG})
     event.themes = sorted({code for scheme, code in topics if scheme == Topic.Scheme.THEME})
     event.save()
     event.documents.add(*{s.document_id for s in sources})
     if not event.edited:
         _link_organiser(event, fact.data.get("organiser"))
-        _sync_agenda(event, {s.document_id for s in sources})
+        _sync_agenda(event, {s.document_id for s in sources} & known.with_agenda)  # a document without agenda rows has nothing to give
     return created
 
 
-def _fill_from_fact(event: Event, fact: Fact, sources) -> None:
+def _fill_from_fact(event: Event, fact: Fact, sources, series: list) -> None:
     data = fact.data
     for field, value in parse_when(data["start"], data.get("end"), data.get("timezone")).items():
         setattr(event, field, value)
@@ -172,7 +201,7 @@ def _fill_from_fact(event: Event, fact: Fact, sources) -> None:
     event.city, event.country, event.region = data.get("place") or "", data.get("country_code") or "", ""
     event.organiser_text = (data.get("organiser") or "")[:300]
     event.kind = guess_kind(event.name)
-    event.series = series_for(event.name)
+    event.series = series_for(event.name, series)
     public = any(s.document.visibility == DocVisibility.PUBLIC for s in sources)
     event.visibility = Visibility.PUBLIC if public or not sources else Visibility.MEMBERS
 
@@ -182,9 +211,10 @@ def guess_kind(name: str) -> str:
     return next((kind for kind, words in KIND_WORDS if re.search(words, folded)), Kind.OTHER)
 
 
-def series_for(name: str):
+def series_for(name: str, candidates: list | None = None):
+    """The first series (of `candidates`, by default every series with matching words) whose words the name has."""
     folded = strip_accents(name.lower())
-    for series in Series.objects.exclude(match=""):
+    for series in Series.objects.exclude(match="") if candidates is None else candidates:
         for alternative in series.match.split("|"):
             words = strip_accents(alternative.lower()).split()
             if words and all(re.search(rf"\b{re.escape(w)}\b", folded) for w in words):
