@@ -24,6 +24,8 @@ EXPLICIT_RE = re.compile(
     rf"\b(?:ODD|SDGs?|ODS|Objectifs? de d[ée]veloppement durable|Sustainable Development Goals?|Objetivos? de Desarrollo Sostenible|"
     rf"objectifs?|goals?|objetivos?|Goal)\s*(?:n[°º]\s*)?(?P<list>{NUMBER}(?:\s*(?:,|et|and|y|&)\s*{NUMBER})*)\b"
 )
+# Every match of EXPLICIT_RE holds one of these (it is case-sensitive, as they are).
+EXPLICIT_WORDS = ("ODD", "SDG", "ODS", "bjecti", "bjetivo", "oal")
 NUMBER_RE = re.compile(NUMBER)
 CODES = None  # key of a trie node's codes (no stem is None)
 ACRONYM_RE = re.compile(r"\b(?:ODD|SDGs?|ODS)\s*(?P<n>1[0-7]|[1-9])\b")
@@ -32,6 +34,8 @@ ACRONYM_RE = re.compile(r"\b(?:ODD|SDGs?|ODS)\s*(?P<n>1[0-7]|[1-9])\b")
 def explicit_sdgs(text: str) -> dict[str, list[str]]:
     """{'5': ['5'], '11': ['11.3']} for the goals (and targets) a text names."""
     found: dict[str, list[str]] = {}
+    if not any(word in text for word in EXPLICIT_WORDS):
+        return found  # most passages name no goal: a few substring tests spare the regex's scan
     for match in EXPLICIT_RE.finditer(text):
         generic = match.group(0).split()[0].lower().startswith(("objectif", "goal", "objetivo"))
         numbers = NUMBER_RE.findall(match["list"])
