@@ -152,10 +152,9 @@ def merge_data(old: dict, new: dict) -> dict:
 @transaction.atomic
 def reconcile(document, candidates: list[Candidate], topics: list[tuple]) -> dict:
     """Store one document's candidates in a handful of plain statements, whatever their number."""
-    previous = {row[0] for row in _select(f"SELECT DISTINCT fact_id FROM {_table(Source)} WHERE document_id = %s", [document.pk])}
+    previous = {row[0] for row in _select(f"DELETE FROM {_table(Source)} WHERE document_id = %s RETURNING fact_id", [document.pk])}
     with connection.cursor() as cursor:
-        for model in (Source, Topic):
-            cursor.execute(f"DELETE FROM {_table(model)} WHERE document_id = %s", [document.pk])
+        cursor.execute(f"DELETE FROM {_table(Topic)} WHERE document_id = %s", [document.pk])
     _insert(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), topics)
     grouped = _group(candidates)
     facts = _facts_for(document, grouped)
@@ -195,19 +194,17 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
 
 
 def _existing(grouped: dict) -> dict[tuple[str, str], list]:
-    """[id, state, merged_into_id, data] of the stored facts with the candidates' identities
-    (kind and key, so the lookup uses the unique index)."""
+    """[id, state, merged_into_id, data] of the stored facts with the candidates' identities,
+    a few hundred keys a query (kinds and keys both listed, so the unique index serves it)."""
     found: dict[tuple[str, str], list] = {}
-    by_kind: dict[str, list[str]] = {}
-    for kind, key in grouped:
-        by_kind.setdefault(kind, []).append(key)
+    kinds, keys = sorted({kind for kind, _ in grouped}), sorted({key for _, key in grouped})
     data = Fact._meta.get_field("data")
-    for kind, keys in by_kind.items():
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            sql = (f"SELECT key, id, state, merged_into_id, data FROM {_table(Fact)} "
-                   f"WHERE kind = %s AND key IN ({', '.join(['%s'] * len(chunk))})")
-            for key, pk, state, merged_into, value in _select(sql, [kind, *chunk]):
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        sql = (f"SELECT kind, key, id, state, merged_into_id, data FROM {_table(Fact)} "
+               f"WHERE kind IN ({', '.join(['%s'] * len(kinds))}) AND key IN ({', '.join(['%s'] * len(chunk))})")
+        for kind, key, pk, state, merged_into, value in _select(sql, [*kinds, *chunk]):
+            if (kind, key) in grouped:
                 found[(kind, key)] = [pk, state, merged_into, data.from_db_value(value, None, connection)]
     return found
 
