@@ -16,6 +16,7 @@ MAX_WORDS = 16
 COMBINING_RE = re.compile("[\u0300-\u036f]")  # the accents of Latin letters once decomposed
 CAPITALISED = object()  # marker: any accents and case after a capital first letter
 WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")  # split() keeps the words: separators and words alternate
+ASCII_WORD_SPLIT_RE = re.compile("([a-z0-9]+)")  # the same on lower-case ASCII text, where sets of ranges beat a Unicode category
 ENTRIES = None  # key of a trie node's list of names ending there (no word is None)
 
 
@@ -38,7 +39,7 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
     folded = (text if text.isascii() else COMBINING_RE.sub("", unicodedata.normalize("NFD", text))).lower()
     if len(folded) == len(text):
         # The pieces' lengths summed give every word's offsets, without a match object per word.
-        parts = WORD_SPLIT_RE.split(folded)
+        parts = (ASCII_WORD_SPLIT_RE if folded.isascii() else WORD_SPLIT_RE).split(folded)
         offsets = list(accumulate(map(len, parts), initial=0))
         return list(zip(offsets[1::2], offsets[2::2], parts[1::2]))
     return [(s, e, strip_accents(w)) for s, e, w in word_spans(text)]

@@ -52,8 +52,10 @@ class PassageRow(NamedTuple):
 def load_passages(document) -> list[PassageRow]:
     if not document.current_id:
         return []
-    rows = Passage.objects.filter(version_id=document.current_id).order_by("order")
-    return [PassageRow(*row) for row in rows.values_list("id", "order", "kind", "section", "section_title", "language", "text")]
+    columns = ", ".join(connection.ops.quote_name(name) for name in ("id", "order", "kind", "section", "section_title", "language", "text"))
+    rows = _select(f'SELECT {columns} FROM {_table(Passage)} WHERE version_id = %s ORDER BY {connection.ops.quote_name("order")}',
+                   [document.current_id])
+    return list(map(PassageRow._make, rows))
 
 
 @dataclass
@@ -73,6 +75,7 @@ class Context:
         self.passages = passages
         self.topics: list[tuple] = []  # (passage_id, document_id, scheme, code, score, explicit)
         self._people: dict[int, list] = {}
+        self._words: dict[int, set[str]] = {}
 
     def text(self, passage) -> str:
         return passage.text[:MAX_PASSAGE_CHARS]
@@ -84,12 +87,18 @@ class Context:
     def tokens(self, passage):
         return self._tokens[passage.pk]
 
+    def words(self, passage) -> set[str]:
+        """The passage's accent-free lower-case words, for the extractors' cheap "any hope here?" tests."""
+        if passage.pk not in self._words:
+            self._words[passage.pk] = {t[2] for t in self.tokens(passage)}
+        return self._words[passage.pk]
+
     def people(self, passage) -> list:
         """People named in a passage, found once for the people and places extractors."""
         if passage.pk not in self._people:
             from territoria.extraction.extractors.people import people_in
 
-            self._people[passage.pk] = people_in(self.text(passage), {t[2] for t in self.tokens(passage)})
+            self._people[passage.pk] = people_in(self.text(passage), self.words(passage))
         return self._people[passage.pk]
 
 

@@ -66,26 +66,39 @@ def lexicon(name: str) -> dict[str, dict]:
                     for stem in key:
                         node = node.setdefault(stem, {})
                     node.setdefault(CODES, []).append(code)
+    for language_index in index.values():
+        _distinct_codes(language_index)
     return index
+
+
+def _distinct_codes(node: dict) -> None:
+    """Each phrase's codes once (as set() orders them, the order scoring always used)."""
+    for key, value in node.items():
+        if key is CODES:
+            node[CODES] = tuple(set(value))
+        else:
+            _distinct_codes(value)
 
 
 def implicit_weights(stems: list[str], trie: dict) -> dict[str, float]:
     """Longest keyword phrase at each position, then on past it; a phrase of n words weighs n."""
     weights: dict[str, float] = {}
-    total, resume = len(stems), 0
+    resume = 0
     for i in [i for i, first in enumerate(stems) if first in trie]:  # most stems start no phrase
         if i < resume:
             continue
-        node, longest = trie, None
-        for j in range(i, min(total, i + MAX_PHRASE)):
-            node = node.get(stems[j])
+        node = trie[stems[i]]
+        longest, n = ((1, node[CODES]) if CODES in node else None), 1
+        for stem in stems[i + 1 : i + MAX_PHRASE]:
+            node = node.get(stem)
             if node is None:
                 break
+            n += 1
             if CODES in node:
-                longest = j - i + 1, node[CODES]
+                longest = n, node[CODES]
         if longest:
             n, codes = longest
-            for code in set(codes):
+            for code in codes:
                 weights[code] = weights.get(code, 0.0) + n
             resume = i + n
     return weights
