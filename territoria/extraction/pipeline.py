@@ -158,12 +158,10 @@ def merge_data(old: dict, new: dict) -> dict:
     return merged
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # within extract_document's transaction, a savepoint would be two more round trips
 def reconcile(document, candidates: list[Candidate], topics: list[tuple]) -> dict:
     """Store one document's candidates in a handful of plain statements, whatever their number."""
-    previous = {row[0] for row in _select(f"DELETE FROM {_table(Source)} WHERE document_id = %s RETURNING fact_id", [document.pk])}
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {_table(Topic)} WHERE document_id = %s", [document.pk])
+    previous = _clear(document)
     _insert(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), topics)
     grouped = _group(candidates)
     facts = _facts_for(document, grouped)
@@ -174,6 +172,17 @@ def reconcile(document, candidates: list[Candidate], topics: list[tuple]) -> dic
     for kind, _ in grouped:
         counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+def _clear(document) -> set[int]:
+    """Delete the document's sources and topics; the ids of the facts those sources supported."""
+    sources, topics = _table(Source), _table(Topic)
+    if connection.vendor == "postgresql":  # one round trip
+        sql = f"WITH topics AS (DELETE FROM {topics} WHERE document_id = %s) DELETE FROM {sources} WHERE document_id = %s RETURNING fact_id"
+        return {row[0] for row in _select(sql, [document.pk, document.pk])}
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {topics} WHERE document_id = %s", [document.pk])
+    return {row[0] for row in _select(f"DELETE FROM {sources} WHERE document_id = %s RETURNING fact_id", [document.pk])}
 
 
 def _table(model) -> str:
