@@ -33,16 +33,34 @@ def is_acronym(name: str) -> bool:
     return len(letters) <= 6 or name.isupper()
 
 
-def tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, accent-free lower-case word). The whole text is folded at once when
+class Tokens:
+    """A text's accent-free lower-case words (`words`) and, computed on first use, where each
+    starts and ends in the text (`span(i)`): most words are only looked up, never located."""
+
+    __slots__ = ("words", "_parts", "_starts", "_ends")
+
+    def __init__(self, words: list[str], parts: list[str] | None = None, starts=None, ends=None):
+        self.words, self._parts, self._starts, self._ends = words, parts, starts, ends
+
+    def span(self, i: int) -> tuple[int, int]:
+        if self._starts is None:  # the pieces' lengths summed give every word's offsets
+            offsets = list(accumulate(map(len, self._parts), initial=0))
+            self._starts, self._ends = offsets[1::2], offsets[2::2]
+        return self._starts[i], self._ends[i]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def tokens(text: str) -> Tokens:
+    """The words of a text, accent-free and lower-case. The whole text is folded at once when
     folding keeps every character in place (Latin text), else word by word."""
     folded = (text if text.isascii() else COMBINING_RE.sub("", unicodedata.normalize("NFD", text))).lower()
     if len(folded) == len(text):
-        # The pieces' lengths summed give every word's offsets, without a match object per word.
-        parts = (ASCII_WORD_SPLIT_RE if folded.isascii() else WORD_SPLIT_RE).split(folded)
-        offsets = list(accumulate(map(len, parts), initial=0))
-        return list(zip(offsets[1::2], offsets[2::2], parts[1::2]))
-    return [(s, e, strip_accents(w)) for s, e, w in word_spans(text)]
+        parts = (ASCII_WORD_SPLIT_RE if folded.isascii() else WORD_SPLIT_RE).split(folded)  # separators and words alternate
+        return Tokens(parts[1::2], parts)
+    spans = list(word_spans(text))
+    return Tokens([strip_accents(w) for _, _, w in spans], starts=[s for s, _, _ in spans], ends=[e for _, e, _ in spans])
 
 
 class PhraseMatcher:
@@ -56,7 +74,7 @@ class PhraseMatcher:
     def add(self, name: str, value, case_sensitive: bool | None = None) -> None:
         """`case_sensitive`: True for exact forms, None to decide by `is_acronym`, and
         "capitalised" for proper names that must start with a capital (places)."""
-        words = tuple(t[2] for t in tokens(name))
+        words = tuple(tokens(name).words)
         if not words or len(words) > MAX_WORDS:
             return
         if case_sensitive == "capitalised":
@@ -70,14 +88,15 @@ class PhraseMatcher:
             node = node.setdefault(word, {})
         node.setdefault(ENTRIES, []).append((exact, value))
 
-    def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match]:
+    def find(self, text: str, toks: Tokens | None = None) -> list[Match]:
         toks = tokens(text) if toks is None else toks
-        index, found, resume, last = self.index, [], 0, len(toks) - 1
-        for i in [i for i, t in enumerate(toks) if t[2] in index]:  # most words start no name
+        words = toks.words
+        index, found, resume, last = self.index, [], 0, len(words) - 1
+        for i in [i for i, word in enumerate(words) if word in index]:  # most words start no name
             if i < resume:
                 continue
-            node = index[toks[i][2]]
-            if ENTRIES not in node and (i == last or toks[i + 1][2] not in node):
+            node = index[words[i]]
+            if ENTRIES not in node and (i == last or words[i + 1] not in node):
                 continue  # "la", "the", "regional": first words of names, seldom followed by their next word
             match, length = self._longest(text, toks, i)
             if match:
@@ -85,17 +104,17 @@ class PhraseMatcher:
                 resume = i + length
         return found
 
-    def _longest(self, text, toks, i):
+    def _longest(self, text, toks: Tokens, i: int):
         """The longest name starting at word i whose case fits, else (None, 0)."""
-        ends, node = [], self.index  # (last word, names ending there), shortest first
-        for j in range(i, min(len(toks), i + MAX_WORDS)):
-            node = node.get(toks[j][2])
+        ends, node, words = [], self.index, toks.words  # (last word, names ending there), shortest first
+        for j in range(i, min(len(words), i + MAX_WORDS)):
+            node = node.get(words[j])
             if node is None:
                 break
             if ENTRIES in node:
                 ends.append((j, node[ENTRIES]))
         for j, entries in reversed(ends):
-            match = _fitting(text, toks[i][0], toks[j][1], entries)
+            match = _fitting(text, toks.span(i)[0], toks.span(j)[1], entries)
             if match:
                 return match, j - i + 1
         return None, 0

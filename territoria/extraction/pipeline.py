@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from territoria.extraction.matcher import tokens
+from territoria.extraction.matcher import Tokens, tokens
 from territoria.extraction.models import Fact, Run, Source, State, Topic
 from territoria.library.models import Passage
 
@@ -81,7 +81,7 @@ class Context:
         return passage.text[:MAX_PASSAGE_CHARS]
 
     @cached_property
-    def _tokens(self) -> dict[int, list]:
+    def _tokens(self) -> dict[int, Tokens]:
         return {p.pk: tokens(self.text(p)) for p in self.passages}
 
     def tokens(self, passage):
@@ -90,7 +90,7 @@ class Context:
     def words(self, passage) -> set[str]:
         """The passage's accent-free lower-case words, for the extractors' cheap "any hope here?" tests."""
         if passage.pk not in self._words:
-            self._words[passage.pk] = {t[2] for t in self.tokens(passage)}
+            self._words[passage.pk] = set(self.tokens(passage).words)
         return self._words[passage.pk]
 
     def people(self, passage) -> list:
