@@ -197,22 +197,24 @@ def _select(sql: str, params) -> list[tuple]:
 
 
 def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Sources and topics are many and plain: COPY on PostgreSQL; elsewhere INSERTs of a few
-    hundred rows each (on SQLite, 40 % faster than one executemany)."""
+    """Sources and topics are many and plain: COPY on PostgreSQL; on SQLite INSERTs of a few
+    hundred rows each (40 % faster than one executemany), straight to the sqlite3 connection:
+    Django's cursor would rewrite every %s of such a statement with a regex, a third of its time."""
     if not rows:
         return
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {_table(model)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    sqlite = connection.vendor == "sqlite"
+    marks = "(" + ", ".join(["?" if sqlite else "%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {_table(model)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        execute = connection.connection.execute if sqlite else cursor.execute
         for i in range(0, len(rows), 500):
             chunk = rows[i : i + 500]
-            cursor.execute(f"INSERT INTO {_table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))}",
-                           [value for row in chunk for value in row])
+            execute(f"INSERT INTO {_table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))}", [value for row in chunk for value in row])
 
 
 def _existing(grouped: dict) -> dict[tuple[str, str], list]:
