@@ -97,14 +97,11 @@ def terms(text: str, language: str) -> list[str]:
     known = _TERMS.setdefault(language, {})
     if len(known) > 200_000:
         known.clear()
-    found = []
-    for word in words(text):
-        t = known.get(word)
-        if t is None:
-            t = known[word] = term(word, language)
-        if t:
-            found.append(t)
-    return found
+    found_words = words(text)
+    found = list(map(known.get, found_words))  # one C-level pass: nearly every word is known already
+    if None in found:
+        found = [t if t is not None else known.setdefault(w, term(w, language)) for w, t in zip(found_words, found)]
+    return list(filter(None, found))
 
 
 def index_terms(text: str, language: str) -> str:

@@ -85,9 +85,11 @@ class Organisation(models.Model):
         """The directory record of an organisation fact (followed to the fact it was merged into)."""
         while fact.merged_into_id:
             fact = fact.merged_into
-        found = cls.objects.filter(fact=fact).first()
-        if found:
-            return found
+        return cls.objects.filter(fact=fact).first() or cls.create_for_fact(fact)
+
+    @classmethod
+    def create_for_fact(cls, fact) -> "Organisation":
+        """A new record for an organisation fact that has none."""
         data = fact.data
         return cls.objects.create(name=data.get("name") or fact.key, acronym=data.get("acronym") or "", aliases=data.get("aliases") or [],
                                   kind=data.get("kind") or "", country=data.get("country") or "", fact=fact)

@@ -3,6 +3,7 @@ member-list import (CSV or XLSX) with a preview and per-row errors."""
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -23,11 +24,12 @@ def sync_document(document) -> dict[str, int]:
     person gets a membership (with the post they hold) of the organisation the text names."""
     from territoria.extraction.models import Fact, Kind
 
-    facts = Fact.objects.live().filter(sources__document=document, kind__in=(Kind.ORGANISATION, Kind.PERSON)).distinct()
-    new_orgs = list(facts.filter(kind=Kind.ORGANISATION, organisation__isnull=True))
-    for fact in new_orgs:
-        Organisation.for_fact(fact)
-    new_people = list(facts.filter(kind=Kind.PERSON, person__isnull=True))
+    ids = _facts_without_record(document)
+    facts = list(Fact.objects.filter(pk__in=ids).order_by("kind", "id")) if ids else []
+    new_orgs = [f for f in facts if f.kind == Kind.ORGANISATION]
+    for fact in new_orgs:  # live, so merged into no other fact, and without a record (the query says so)
+        Organisation.create_for_fact(fact)
+    new_people = [f for f in facts if f.kind == Kind.PERSON]
     for fact in new_people:
         person = Person.objects.create(name=fact.data.get("name") or fact.key, fact=fact)
         organisation = _organisation_named(fact.data.get("organisation"))
@@ -38,13 +40,54 @@ def sync_document(document) -> dict[str, int]:
     return {"organisations": len(new_orgs), "people": len(new_people)}
 
 
+def _facts_without_record(document) -> list[int]:
+    """Ids of the document's live organisation and person facts with no record yet: one plain
+    query, as most documents (after the first few) name only organisations already known."""
+    from django.db import connection
+
+    from territoria.extraction.models import Fact, Kind, Source, State
+
+    table = lambda model: connection.ops.quote_name(model._meta.db_table)  # noqa: E731
+    sql = (f"SELECT DISTINCT f.id FROM {table(Fact)} f JOIN {table(Source)} s ON s.fact_id = f.id "
+           f"WHERE s.document_id = %s AND f.state <> %s AND f.merged_into_id IS NULL AND ("
+           f"(f.kind = %s AND NOT EXISTS (SELECT 1 FROM {table(Organisation)} o WHERE o.fact_id = f.id)) OR "
+           f"(f.kind = %s AND NOT EXISTS (SELECT 1 FROM {table(Person)} p WHERE p.fact_id = f.id)))")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [document.pk, State.REJECTED, Kind.ORGANISATION, Kind.PERSON])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _organisation_named(name: str | None) -> Organisation | None:
-    from territoria.extraction.models import Fact, Kind
+    from territoria.extraction.models import Fact
 
     if not name:
         return None
-    fact = Fact.objects.live().filter(kind=Kind.ORGANISATION, data__name=name).first()
-    return Organisation.for_fact(fact) if fact else Organisation.objects.filter(name=name).first()
+    fact_id = organisation_fact_id(name)
+    if fact_id is None:
+        return Organisation.objects.filter(name=name).first()
+    # A live fact is merged into no other: its record is the one pointing to it, else a new one.
+    return Organisation.objects.filter(fact_id=fact_id).first() or Organisation.create_for_fact(Fact.objects.get(pk=fact_id))
+
+
+def organisation_fact_id(name: str) -> int | None:
+    """The first live organisation fact whose data names it, through the index on the name in
+    `data` (extraction migration 0003): the ORM's JSON lookup compiles to an expression no
+    index matches, and scanned every fact for every person."""
+    from django.db import connection
+
+    from territoria.extraction.models import Fact, Kind, State
+
+    where = {"postgresql": "(data -> 'name') = %s::jsonb", "sqlite": "JSON_EXTRACT(data, '$.name') = %s"}.get(connection.vendor)
+    if where is None or name in ("true", "false", "null"):  # names the ORM's lookup compares as JSON literals
+        fact = Fact.objects.live().filter(kind=Kind.ORGANISATION, data__name=name).first()
+        return fact.pk if fact else None
+    value = json.dumps(name) if connection.vendor == "postgresql" else name
+    sql = (f"SELECT id FROM {connection.ops.quote_name(Fact._meta.db_table)} WHERE {where} AND kind = %s AND state <> %s "
+           "AND merged_into_id IS NULL ORDER BY id LIMIT 1")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value, Kind.ORGANISATION, State.REJECTED])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # --- Duplicates and merging --------------------------------------------------------------

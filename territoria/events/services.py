@@ -4,12 +4,13 @@ and the filters shared by the pages, the API and the iCalendar feeds."""
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
@@ -17,10 +18,11 @@ from django.utils.translation import gettext as _
 
 from territoria.core.text import strip_accents
 from territoria.directory.models import Organisation
+from territoria.directory.services import organisation_fact_id
 from territoria.events.models import AgendaItem, Event, Kind, Precision, Registration, Series, Visibility, zone_or_utc
 from territoria.directory.areas import REGIONS
 from territoria.extraction.dates import find_dates
-from territoria.extraction.models import Fact, Kind as FactKind, Topic
+from territoria.extraction.models import Fact, Kind as FactKind, Source, Topic
 from territoria.library.models import Visibility as DocVisibility
 
 KIND_WORDS = [  # first match wins; accent-free, lower case
@@ -102,46 +104,105 @@ def sync(facts=None) -> dict:
     drop the extracted events nobody edited whose fact is gone."""
     counts = {"created": 0, "updated": 0, "removed": 0}
     query = Fact.objects.live().filter(kind=FactKind.EVENT) if facts is None else facts
-    for fact in query.order_by("id"):
-        counts["created" if _sync_fact(fact) else "updated"] += 1
+    facts = list(query.order_by("id"))
+    known = _Known.of(facts)
+    for fact in facts:
+        counts["created" if _sync_fact(fact, known) else "updated"] += 1
     counts["removed"] = remove_stale()
     return counts
 
 
 def sync_document(document) -> dict:
-    facts = Fact.objects.live().filter(kind=FactKind.EVENT, sources__document=document).distinct()
-    return sync(Fact.objects.filter(pk__in=list(facts.values_list("pk", flat=True))))
+    return sync(Fact.objects.filter(pk__in=_event_facts_of(document)))
+
+
+def _event_facts_of(document) -> list[int]:
+    """Ids of the document's live event facts, in one plain query (the ORM's join with
+    DISTINCT cost more to build than to run)."""
+    sql = (f"SELECT DISTINCT f.id FROM {_table(Fact)} f JOIN {_table(Source)} s ON s.fact_id = f.id "
+           "WHERE s.document_id = %s AND f.kind = %s AND f.state <> %s AND f.merged_into_id IS NULL")
+    return [row[0] for row in _select(sql, [document.pk, FactKind.EVENT, "rejected"])]
 
 
 def remove_stale() -> int:
-    stale = Event.objects.filter(edited=False, registrations__isnull=True).filter(
-        Q(fact__isnull=True, origin="extraction") | Q(fact__state="rejected") | Q(fact__merged_into__isnull=False))
-    return stale.delete()[1].get("events.Event", 0)
+    """Drop the extracted events nobody edited or registered for whose fact is gone, rejected
+    or merged. A plain query finds them first: after most ingestions there are none."""
+    sql = (f"SELECT e.id FROM {_table(Event)} e LEFT JOIN {_table(Fact)} f ON f.id = e.fact_id WHERE e.edited = %s "
+           f"AND NOT EXISTS (SELECT 1 FROM {_table(Registration)} r WHERE r.event_id = e.id) "
+           "AND ((e.fact_id IS NULL AND e.origin = %s) OR f.state = %s OR f.merged_into_id IS NOT NULL)")
+    stale = [row[0] for row in _select(sql, [False, "extraction", "rejected"])]
+    return Event.objects.filter(pk__in=stale).delete()[1].get("events.Event", 0) if stale else 0
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _select(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@dataclass
+class _Known:
+    """What syncing a batch of event facts reads, in one query each rather than one per fact."""
+
+    sources: dict[int, list]  # fact id -> its sources (passage and document loaded), in Source order
+    events: dict[int, Event]  # fact id -> its event
+    topics: dict[int, list[tuple[str, str]]]  # passage id -> (scheme, code)
+    series: list  # the series that have matching words
+    with_agenda: set[int]  # documents with live agenda-item facts
+
+    @classmethod
+    def of(cls, facts: list[Fact]) -> "_Known":
+        ids = [f.pk for f in facts]
+        sources = defaultdict(list)
+        for source in Source.objects.filter(fact_id__in=ids).select_related("passage", "document") if ids else ():
+            sources[source.fact_id].append(source)
+        passages = {s.passage_id for found in sources.values() for s in found}
+        documents = {s.document_id for found in sources.values() for s in found}
+        topics = defaultdict(list)
+        for passage_id, scheme, code in Topic.objects.filter(passage_id__in=passages).values_list("passage_id", "scheme", "code") if passages else ():
+            topics[passage_id].append((scheme, code))
+        return cls(sources=sources, events={e.fact_id: e for e in Event.objects.filter(fact_id__in=ids)} if ids else {},
+                   topics=topics, series=list(Series.objects.exclude(match="")) if ids else [],
+                   with_agenda=_with_agenda(documents))
+
+
+def _with_agenda(documents: set[int]) -> set[int]:
+    """The documents that have live agenda-item facts. Only the document column is in the SQL:
+    with the kind or the merge in it too, SQLite scans every such fact rather than these documents'."""
+    if not documents:
+        return set()
+    rows = _select(f"SELECT document_id, kind, state, merged_into_id FROM {_table(Fact)} "
+                   f"WHERE document_id IN ({', '.join(['%s'] * len(documents))})", sorted(documents))
+    return {document for document, kind, state, merged_into in rows
+            if kind == FactKind.AGENDA_ITEM and state != "rejected" and merged_into is None}
 
 
 @transaction.atomic
-def _sync_fact(fact: Fact) -> bool:
-    sources = list(fact.sources.select_related("passage", "document"))
-    event = Event.objects.filter(fact=fact).first()
+def _sync_fact(fact: Fact, known: _Known) -> bool:
+    sources = known.sources.get(fact.pk, [])
+    event = known.events.get(fact.pk)
     created = event is None
     if created:
         event = Event(fact=fact, origin="extraction")
     if not event.edited:
-        _fill_from_fact(event, fact, sources)
+        _fill_from_fact(event, fact, sources, known.series)
     event.conflicts = {k: v for k, v in conflicts_of(readings(fact, sources)).items() if k not in event.settled}
-    passages = {s.passage_id for s in sources}
-    topics = Topic.objects.filter(passage_id__in=passages)
-    event.sdgs = sorted({int(t.code.split(".")[0]) for t in topics if t.scheme == Topic.Scheme.SDG})
-    event.themes = sorted({t.code for t in topics if t.scheme == Topic.Scheme.THEME})
+    topics = [topic for passage in {s.passage_id for s in sources} for topic in known.topics.get(passage, ())]
+    event.sdgs = sorted({int(code.split(".")[0]) for scheme, code in topics if scheme == Topic.Scheme.SDG})
+    event.themes = sorted({code for scheme, code in topics if scheme == Topic.Scheme.THEME})
     event.save()
     event.documents.add(*{s.document_id for s in sources})
     if not event.edited:
         _link_organiser(event, fact.data.get("organiser"))
-        _sync_agenda(event, {s.document_id for s in sources})
+        _sync_agenda(event, {s.document_id for s in sources} & known.with_agenda)  # a document without agenda rows has nothing to give
     return created
 
 
-def _fill_from_fact(event: Event, fact: Fact, sources) -> None:
+def _fill_from_fact(event: Event, fact: Fact, sources, series: list) -> None:
     data = fact.data
     for field, value in parse_when(data["start"], data.get("end"), data.get("timezone")).items():
         setattr(event, field, value)
@@ -150,7 +211,7 @@ def _fill_from_fact(event: Event, fact: Fact, sources) -> None:
     event.city, event.country, event.region = data.get("place") or "", data.get("country_code") or "", ""
     event.organiser_text = (data.get("organiser") or "")[:300]
     event.kind = guess_kind(event.name)
-    event.series = series_for(event.name)
+    event.series = series_for(event.name, series)
     public = any(s.document.visibility == DocVisibility.PUBLIC for s in sources)
     event.visibility = Visibility.PUBLIC if public or not sources else Visibility.MEMBERS
 
@@ -160,9 +221,10 @@ def guess_kind(name: str) -> str:
     return next((kind for kind, words in KIND_WORDS if re.search(words, folded)), Kind.OTHER)
 
 
-def series_for(name: str):
+def series_for(name: str, candidates: list | None = None):
+    """The first series (of `candidates`, by default every series with matching words) whose words the name has."""
     folded = strip_accents(name.lower())
-    for series in Series.objects.exclude(match=""):
+    for series in Series.objects.exclude(match="") if candidates is None else candidates:
         for alternative in series.match.split("|"):
             words = strip_accents(alternative.lower()).split()
             if words and all(re.search(rf"\b{re.escape(w)}\b", folded) for w in words):
@@ -175,8 +237,8 @@ def _link_organiser(event: Event, name: str | None) -> None:
         return
     organisation = Organisation.objects.filter(Q(name=name) | Q(acronym=name)).first()
     if organisation is None:
-        fact = Fact.objects.live().filter(kind=FactKind.ORGANISATION, data__name=name).first()
-        organisation = Organisation.for_fact(fact) if fact else None
+        fact_id = organisation_fact_id(name)
+        organisation = Organisation.for_fact(Fact.objects.get(pk=fact_id)) if fact_id else None
     if organisation:
         event.organisers.add(organisation)
 
@@ -190,15 +252,26 @@ def _sync_agenda(event: Event, documents: set[int]) -> None:
         if owner is None or owner.pk != event.pk:
             continue
         items = Fact.objects.live().filter(kind=FactKind.AGENDA_ITEM, document_id=document_id)
+        stored = {item.fact_id: item for item in AgendaItem.objects.filter(fact__in=items)}
         for order, fact in enumerate(sorted(items, key=lambda f: int(f.key.split(":")[-1]))):
-            data = fact.data
-            AgendaItem.objects.update_or_create(fact=fact, defaults={
-                "event": event, "order": order, "title": data.get("text", ""), "speakers": data.get("speakers", []),
-                "start_time": time.fromisoformat(data["start"]) if data.get("start") else None,
-                "end_time": time.fromisoformat(data["end"]) if data.get("end") else None})
+            _write_item(stored.get(fact.pk), fact, event, order)
 
 
-# ---------------------------------------------------------------- editors' decisions
+def _write_item(item: AgendaItem | None, fact: Fact, event: Event, order: int) -> None:
+    """An agenda row from its fact, written only when new or changed: re-extraction mostly
+    finds every row as it was."""
+    data = fact.data
+    fields = {"event_id": event.pk, "order": order, "title": data.get("text", ""), "speakers": data.get("speakers", []),
+              "start_time": time.fromisoformat(data["start"]) if data.get("start") else None,
+              "end_time": time.fromisoformat(data["end"]) if data.get("end") else None}
+    if item is None:
+        AgendaItem.objects.create(fact=fact, **fields)
+    elif any(getattr(item, name) != value for name, value in fields.items()):
+        for name, value in fields.items():
+            setattr(item, name, value)
+        item.save(update_fields=[name.removesuffix("_id") for name in fields])
+
+
 def settle(event: Event, field: str, value: str) -> Event:
     """An editor chooses one reading of a disputed field; extraction will not reopen it."""
     if field not in event.conflicts or value not in [c["value"] for c in event.conflicts[field]]:

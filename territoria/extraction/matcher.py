@@ -8,12 +8,16 @@ capitalisation, so "un" never matches "UN" and "sida" (AIDS) never matches Sida.
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import accumulate
 
 from territoria.core.text import WORD_RE, strip_accents, word_spans
 
 MAX_WORDS = 16
 COMBINING_RE = re.compile("[\u0300-\u036f]")  # the accents of Latin letters once decomposed
 CAPITALISED = object()  # marker: any accents and case after a capital first letter
+WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")  # split() keeps the words: separators and words alternate
+ASCII_WORD_SPLIT_RE = re.compile("([a-z0-9]+)")  # the same on lower-case ASCII text, where sets of ranges beat a Unicode category
+ENTRIES = None  # key of a trie node's list of names ending there (no word is None)
 
 
 @dataclass(frozen=True)
@@ -29,24 +33,48 @@ def is_acronym(name: str) -> bool:
     return len(letters) <= 6 or name.isupper()
 
 
-def tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, accent-free lower-case word). The whole text is folded at once when
+class Tokens:
+    """A text's accent-free lower-case words (`words`) and, computed on first use, where each
+    starts and ends in the text (`span(i)`): most words are only looked up, never located."""
+
+    __slots__ = ("words", "_parts", "_starts", "_ends")
+
+    def __init__(self, words: list[str], parts: list[str] | None = None, starts=None, ends=None):
+        self.words, self._parts, self._starts, self._ends = words, parts, starts, ends
+
+    def span(self, i: int) -> tuple[int, int]:
+        if self._starts is None:  # the pieces' lengths summed give every word's offsets
+            offsets = list(accumulate(map(len, self._parts), initial=0))
+            self._starts, self._ends = offsets[1::2], offsets[2::2]
+        return self._starts[i], self._ends[i]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+def tokens(text: str) -> Tokens:
+    """The words of a text, accent-free and lower-case. The whole text is folded at once when
     folding keeps every character in place (Latin text), else word by word."""
     folded = (text if text.isascii() else COMBINING_RE.sub("", unicodedata.normalize("NFD", text))).lower()
     if len(folded) == len(text):
-        return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(folded)]
-    return [(s, e, strip_accents(w)) for s, e, w in word_spans(text)]
+        parts = (ASCII_WORD_SPLIT_RE if folded.isascii() else WORD_SPLIT_RE).split(folded)  # separators and words alternate
+        return Tokens(parts[1::2], parts)
+    spans = list(word_spans(text))
+    return Tokens([strip_accents(w) for _, _, w in spans], starts=[s for s, _, _ in spans], ends=[e for _, e, _ in spans])
 
 
 class PhraseMatcher:
+    """Names in a trie of words: word -> next words -> ..., ENTRIES at a node holding the names
+    that end there. Most words start no name, and most that do are followed by no name's next
+    word, so a scan costs a dict lookup per word."""
+
     def __init__(self):
-        self.index: dict[str, dict[tuple[str, ...], list[tuple[str | None, object]]]] = {}
-        self.lengths: dict[str, tuple[int, ...]] = {}  # first word -> lengths of the names starting with it, longest first
+        self.index: dict = {}
 
     def add(self, name: str, value, case_sensitive: bool | None = None) -> None:
         """`case_sensitive`: True for exact forms, None to decide by `is_acronym`, and
         "capitalised" for proper names that must start with a capital (places)."""
-        words = tuple(t[2] for t in tokens(name))
+        words = tuple(tokens(name).words)
         if not words or len(words) > MAX_WORDS:
             return
         if case_sensitive == "capitalised":
@@ -55,37 +83,49 @@ class PhraseMatcher:
             exact = re.sub(r"[\s.\-]", "", name)
         else:
             exact = None
-        self.index.setdefault(words[0], {}).setdefault(words, []).append((exact, value))
-        self.lengths[words[0]] = tuple(sorted({len(words), *self.lengths.get(words[0], ())}, reverse=True))
+        node = self.index
+        for word in words:
+            node = node.setdefault(word, {})
+        node.setdefault(ENTRIES, []).append((exact, value))
 
-    def find(self, text: str, toks: list[tuple[int, int, str]] | None = None) -> list[Match]:
+    def find(self, text: str, toks: Tokens | None = None) -> list[Match]:
         toks = tokens(text) if toks is None else toks
-        index, found, resume = self.index, [], 0
-        for i in [i for i, t in enumerate(toks) if t[2] in index]:  # most words start no name
+        words = toks.words
+        index, found, resume, last = self.index, [], 0, len(words) - 1
+        for i in [i for i, word in enumerate(words) if word in index]:  # most words start no name
             if i < resume:
                 continue
+            node = index[words[i]]
+            if ENTRIES not in node and (i == last or words[i + 1] not in node):
+                continue  # "la", "the", "regional": first words of names, seldom followed by their next word
             match, length = self._longest(text, toks, i)
             if match:
                 found.append(match)
                 resume = i + length
         return found
 
-    def _longest(self, text, toks, i):
-        first = toks[i][2]
-        candidates, lengths = self.index[first], self.lengths[first]
-        words = [t[2] for t in toks[i : i + lengths[0]]]
-        for length in lengths:
-            if length > len(words):
-                continue
-            entries = candidates.get(tuple(words[:length]))
-            if not entries:
-                continue
-            start, end = toks[i][0], toks[i + length - 1][1]
-            surface = text[start:end]
-            for exact, value in entries:
-                if exact is None or (exact is CAPITALISED and surface[:1].isupper()) or re.sub(r"[\s.\-]", "", surface) == exact:
-                    return Match(start, _with_final_dot(text, end, exact), value, surface), length
+    def _longest(self, text, toks: Tokens, i: int):
+        """The longest name starting at word i whose case fits, else (None, 0)."""
+        ends, node, words = [], self.index, toks.words  # (last word, names ending there), shortest first
+        for j in range(i, min(len(words), i + MAX_WORDS)):
+            node = node.get(words[j])
+            if node is None:
+                break
+            if ENTRIES in node:
+                ends.append((j, node[ENTRIES]))
+        for j, entries in reversed(ends):
+            match = _fitting(text, toks.span(i)[0], toks.span(j)[1], entries)
+            if match:
+                return match, j - i + 1
         return None, 0
+
+
+def _fitting(text: str, start: int, end: int, entries) -> Match | None:
+    surface = text[start:end]
+    for exact, value in entries:
+        if exact is None or (exact is CAPITALISED and surface[:1].isupper()) or re.sub(r"[\s.\-]", "", surface) == exact:
+            return Match(start, _with_final_dot(text, end, exact), value, surface)
+    return None
 
 
 def _with_final_dot(text: str, end: int, exact) -> int:

@@ -10,13 +10,15 @@ import json
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from territoria.extraction.matcher import tokens
+from territoria.extraction.matcher import Tokens, tokens
 from territoria.extraction.models import Fact, Run, Source, State, Topic
+from territoria.library.models import Passage
 
 EXTRACTORS = [
     ("actions", "territoria.extraction.extractors.actions.extract"),
@@ -33,6 +35,27 @@ FOLLOWERS = [
     ("calendar", "territoria.events.services.sync_document"),  # events from event facts
 ]
 MAX_PASSAGE_CHARS = 20_000  # longer passages are read up to here: bounded time on hostile text
+
+
+class PassageRow(NamedTuple):
+    """What the extractors read of a passage: a plain row, ~10x cheaper to load than a model instance."""
+
+    pk: int
+    order: int
+    kind: str
+    section: str
+    section_title: str
+    language: str
+    text: str
+
+
+def load_passages(document) -> list[PassageRow]:
+    if not document.current_id:
+        return []
+    columns = ", ".join(connection.ops.quote_name(name) for name in ("id", "order", "kind", "section", "section_title", "language", "text"))
+    rows = _select(f'SELECT {columns} FROM {_table(Passage)} WHERE version_id = %s ORDER BY {connection.ops.quote_name("order")}',
+                   [document.current_id])
+    return list(map(PassageRow._make, rows))
 
 
 @dataclass
@@ -52,30 +75,40 @@ class Context:
         self.passages = passages
         self.topics: list[tuple] = []  # (passage_id, document_id, scheme, code, score, explicit)
         self._people: dict[int, list] = {}
+        self._words: dict[int, set[str]] = {}
 
     def text(self, passage) -> str:
         return passage.text[:MAX_PASSAGE_CHARS]
 
     @cached_property
-    def _tokens(self) -> dict[int, list]:
+    def _tokens(self) -> dict[int, Tokens]:
         return {p.pk: tokens(self.text(p)) for p in self.passages}
 
     def tokens(self, passage):
         return self._tokens[passage.pk]
+
+    def words(self, passage) -> set[str]:
+        """The passage's accent-free lower-case words, for the extractors' cheap "any hope here?" tests."""
+        if passage.pk not in self._words:
+            self._words[passage.pk] = set(self.tokens(passage).words)
+        return self._words[passage.pk]
 
     def people(self, passage) -> list:
         """People named in a passage, found once for the people and places extractors."""
         if passage.pk not in self._people:
             from territoria.extraction.extractors.people import people_in
 
-            self._people[passage.pk] = people_in(self.text(passage), {t[2] for t in self.tokens(passage)})
+            self._people[passage.pk] = people_in(self.text(passage), self.words(passage))
         return self._people[passage.pk]
 
 
 def extract_document(document) -> Run:
-    """Run every extractor on the current version and store the result."""
-    passages = list(document.current.passages.order_by("order")) if document.current else []
-    context = Context(document, passages)
+    """Run every extractor on the current version and store the result.
+
+    The facts, the followers' work and the run are stored in one transaction (one commit,
+    not one per follower row); each follower runs in a savepoint, so a failing one is undone
+    alone and the facts stay."""
+    context = Context(document, load_passages(document))
     candidates, errors, timings = [], [], {}
     for name, path in EXTRACTORS:
         started = time.perf_counter()
@@ -84,19 +117,21 @@ def extract_document(document) -> Run:
         except Exception as problem:  # one extractor failing leaves the others' facts
             errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
         timings[name] = round(time.perf_counter() - started, 6)
-    started = time.perf_counter()
-    counts = reconcile(document, candidates, context.topics)
-    timings["store"] = round(time.perf_counter() - started, 6)
-    for name, path in FOLLOWERS:
+    with transaction.atomic():
         started = time.perf_counter()
-        try:
-            import_string(path)(document)
-        except Exception as problem:  # a failing follower leaves the facts and the others' work
-            errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
-        timings[name] = round(time.perf_counter() - started, 6)
-    status = "partial" if errors else "success"
-    version = document.current.number if document.current else 0
-    return Run.objects.create(document=document, version_number=version, status=status, errors=errors, timings=timings, counts=counts)
+        counts = reconcile(document, candidates, context.topics)
+        timings["store"] = round(time.perf_counter() - started, 6)
+        for name, path in FOLLOWERS:
+            started = time.perf_counter()
+            try:
+                with transaction.atomic():
+                    import_string(path)(document)
+            except Exception as problem:  # a failing follower leaves the facts and the others' work
+                errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
+            timings[name] = round(time.perf_counter() - started, 6)
+        status = "partial" if errors else "success"
+        version = document.current.number if document.current else 0
+        return Run.objects.create(document=document, version_number=version, status=status, errors=errors, timings=timings, counts=counts)
 
 
 def _group(candidates: list[Candidate]) -> dict[tuple[str, str], Candidate]:
@@ -123,12 +158,10 @@ def merge_data(old: dict, new: dict) -> dict:
     return merged
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # within extract_document's transaction, a savepoint would be two more round trips
 def reconcile(document, candidates: list[Candidate], topics: list[tuple]) -> dict:
-    """Store one document's candidates in a handful of queries, whatever their number."""
-    previous = set(Source.objects.filter(document=document).values_list("fact_id", flat=True))
-    Source.objects.filter(document=document).delete()
-    Topic.objects.filter(document=document).delete()
+    """Store one document's candidates in a handful of plain statements, whatever their number."""
+    previous = _clear(document)
     _insert(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), topics)
     grouped = _group(candidates)
     facts = _facts_for(document, grouped)
@@ -141,46 +174,77 @@ def reconcile(document, candidates: list[Candidate], topics: list[tuple]) -> dic
     return counts
 
 
-def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Sources and topics are many and plain: one executemany, no model instances."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
+def _clear(document) -> set[int]:
+    """Delete the document's sources and topics; the ids of the facts those sources supported."""
+    sources, topics = _table(Source), _table(Topic)
+    if connection.vendor == "postgresql":  # one round trip
+        sql = f"WITH topics AS (DELETE FROM {topics} WHERE document_id = %s) DELETE FROM {sources} WHERE document_id = %s RETURNING fact_id"
+        return {row[0] for row in _select(sql, [document.pk, document.pk])}
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})", rows)
+        cursor.execute(f"DELETE FROM {topics} WHERE document_id = %s", [document.pk])
+    return {row[0] for row in _select(f"DELETE FROM {sources} WHERE document_id = %s RETURNING fact_id", [document.pk])}
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _select(sql: str, params) -> list[tuple]:
+    """Plain SQL in the hot paths: the ORM costs more to build a query than SQLite to run it."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Sources and topics are many and plain: COPY on PostgreSQL; on SQLite INSERTs of a few
+    hundred rows each (40 % faster than one executemany), straight to the sqlite3 connection:
+    Django's cursor would rewrite every %s of such a statement with a regex, a third of its time."""
+    if not rows:
+        return
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {_table(model)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    sqlite = connection.vendor == "sqlite"
+    marks = "(" + ", ".join(["?" if sqlite else "%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        execute = connection.connection.execute if sqlite else cursor.execute
+        for i in range(0, len(rows), 500):
+            chunk = rows[i : i + 500]
+            execute(f"INSERT INTO {_table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))}", [value for row in chunk for value in row])
 
 
 def _existing(grouped: dict) -> dict[tuple[str, str], list]:
-    """[id, state, merged_into_id, data] of the stored facts with the candidates' keys."""
+    """[id, state, merged_into_id, data] of the stored facts with the candidates' identities,
+    a few hundred keys a query (kinds and keys both listed, so the unique index serves it)."""
     found: dict[tuple[str, str], list] = {}
-    keys = sorted({key for _, key in grouped})
+    kinds, keys = sorted({kind for kind, _ in grouped}), sorted({key for _, key in grouped})
+    data = Fact._meta.get_field("data")
     for i in range(0, len(keys), 500):
-        rows = Fact.objects.filter(key__in=keys[i : i + 500]).order_by().values_list("kind", "key", "id", "state", "merged_into_id", "data")
-        for kind, key, *row in rows:
+        chunk = keys[i : i + 500]
+        sql = (f"SELECT kind, key, id, state, merged_into_id, data FROM {_table(Fact)} "
+               f"WHERE kind IN ({', '.join(['%s'] * len(kinds))}) AND key IN ({', '.join(['%s'] * len(chunk))})")
+        for kind, key, pk, state, merged_into, value in _select(sql, [*kinds, *chunk]):
             if (kind, key) in grouped:
-                found[(kind, key)] = row
+                found[(kind, key)] = [pk, state, merged_into, data.from_db_value(value, None, connection)]
     return found
 
 
 def _create(document, candidates: list[Candidate]) -> dict[tuple[str, str], int]:
-    """Insert new facts with one executemany and read their ids back in one query."""
-    if not candidates:
-        return {}
-    quote, now = connection.ops.quote_name, timezone.now()
+    """Insert new facts a few hundred a statement, their ids read back by RETURNING."""
+    quote, now, ids = connection.ops.quote_name, timezone.now(), {}
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
-    columns = ("kind", "key", "data", "state", "document_id", "updated_at")
-    rows = [(c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED, document.pk if c.document_scoped else None, now)
-            for c in candidates]
-    marks = ", ".join(["%s"] * (len(columns) - 4)) + f", %s{cast}, %s, %s, %s"
-    with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {quote(Fact._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES ({marks})", rows)
-    wanted = {(c.kind, c.key) for c in candidates}
-    ids = {}
-    keys = sorted({c.key for c in candidates})
-    for i in range(0, len(keys), 500):
-        for kind, key, pk in Fact.objects.filter(key__in=keys[i : i + 500]).order_by().values_list("kind", "key", "id"):
-            if (kind, key) in wanted:
-                ids[(kind, key)] = pk
+    columns = ", ".join(map(quote, ("kind", "key", "data", "state", "document_id", "updated_at")))
+    for i in range(0, len(candidates), 500):
+        chunk = candidates[i : i + 500]
+        values = ", ".join([f"(%s, %s, %s{cast}, %s, %s, %s)"] * len(chunk))
+        params = [value for c in chunk for value in (c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED,
+                                                     document.pk if c.document_scoped else None, now)]
+        sql = f"INSERT INTO {_table(Fact)} ({columns}) VALUES {values} RETURNING kind, key, id"
+        ids.update({(kind, key): pk for kind, key, pk in _select(sql, params)})
     return ids
 
 
@@ -207,6 +271,16 @@ def _facts_for(document, grouped: dict) -> dict[tuple[str, str], int]:
 
 
 def _forget_orphans(fact_ids: set[int]) -> None:
-    """Unreviewed facts this document supported and nothing supports any more disappear."""
-    if fact_ids:
-        Fact.objects.filter(pk__in=fact_ids, state=State.EXTRACTED, merged_into=None, sources__isnull=True, merged__isnull=True).delete()
+    """Unreviewed facts this document supported and nothing supports any more disappear
+    (found with one plain query; the ORM deletes them, to follow what points to them)."""
+    if not fact_ids:
+        return
+    ids = sorted(fact_ids)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        orphans = [row[0] for row in _select(
+            f"SELECT f.id FROM {_table(Fact)} f WHERE f.id IN ({', '.join(['%s'] * len(chunk))}) AND f.state = %s "
+            f"AND f.merged_into_id IS NULL AND NOT EXISTS (SELECT 1 FROM {_table(Source)} s WHERE s.fact_id = f.id) "
+            f"AND NOT EXISTS (SELECT 1 FROM {_table(Fact)} m WHERE m.merged_into_id = f.id)", [*chunk, State.EXTRACTED])]
+        if orphans:
+            Fact.objects.filter(pk__in=orphans).delete()

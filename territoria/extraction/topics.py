@@ -24,13 +24,18 @@ EXPLICIT_RE = re.compile(
     rf"\b(?:ODD|SDGs?|ODS|Objectifs? de d[ée]veloppement durable|Sustainable Development Goals?|Objetivos? de Desarrollo Sostenible|"
     rf"objectifs?|goals?|objetivos?|Goal)\s*(?:n[°º]\s*)?(?P<list>{NUMBER}(?:\s*(?:,|et|and|y|&)\s*{NUMBER})*)\b"
 )
+# Every match of EXPLICIT_RE holds one of these (it is case-sensitive, as they are).
+EXPLICIT_WORDS = ("ODD", "SDG", "ODS", "bjecti", "bjetivo", "oal")
 NUMBER_RE = re.compile(NUMBER)
+CODES = None  # key of a trie node's codes (no stem is None)
 ACRONYM_RE = re.compile(r"\b(?:ODD|SDGs?|ODS)\s*(?P<n>1[0-7]|[1-9])\b")
 
 
 def explicit_sdgs(text: str) -> dict[str, list[str]]:
     """{'5': ['5'], '11': ['11.3']} for the goals (and targets) a text names."""
     found: dict[str, list[str]] = {}
+    if not any(word in text for word in EXPLICIT_WORDS):
+        return found  # most passages name no goal: a few substring tests spare the regex's scan
     for match in EXPLICIT_RE.finditer(text):
         generic = match.group(0).split()[0].lower().startswith(("objectif", "goal", "objetivo"))
         numbers = NUMBER_RE.findall(match["list"])
@@ -45,41 +50,57 @@ def explicit_sdgs(text: str) -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=2)
-def lexicon(name: str) -> dict[str, dict[tuple[str, ...], list[str]]]:
-    """language -> stem tuple -> codes, from sdg_keywords.json or themes.json."""
+def lexicon(name: str) -> dict[str, dict]:
+    """language -> a trie of stems (stem -> next stems -> ..., CODES at a node: the codes of the
+    phrase ending there), from sdg_keywords.json or themes.json."""
     path = DATA / name
     raw = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    index: dict[str, dict[tuple[str, ...], list[str]]] = {"en": {}, "fr": {}, "es": {}}
+    index: dict[str, dict] = {"en": {}, "fr": {}, "es": {}}
     for code, entry in raw.items():
         keywords = entry.get("keywords", entry)
         for language, phrases in keywords.items():
             for phrase in phrases:
                 key = tuple(terms(phrase, language))
                 if key and len(key) <= MAX_PHRASE:
-                    index[language].setdefault(key, []).append(code)
+                    node = index[language]
+                    for stem in key:
+                        node = node.setdefault(stem, {})
+                    node.setdefault(CODES, []).append(code)
     for language_index in index.values():
-        longest: dict[str, int] = {}
-        for key in list(language_index):
-            longest[key[0]] = max(longest.get(key[0], 0), len(key))
-        language_index[None] = longest
+        _distinct_codes(language_index)
     return index
 
 
-def implicit_weights(stems: list[str], index: dict) -> dict[str, float]:
+def _distinct_codes(node: dict) -> None:
+    """Each phrase's codes once (as set() orders them, the order scoring always used)."""
+    for key, value in node.items():
+        if key is CODES:
+            node[CODES] = tuple(set(value))
+        else:
+            _distinct_codes(value)
+
+
+def implicit_weights(stems: list[str], trie: dict) -> dict[str, float]:
     """Longest keyword phrase at each position, then on past it; a phrase of n words weighs n."""
     weights: dict[str, float] = {}
-    longest = index.get(None, {})  # first stem -> most words of a phrase starting with it
-    total, resume = len(stems), 0
-    for i in [i for i, first in enumerate(stems) if first in longest]:  # most stems start no phrase
+    resume = 0
+    for i in [i for i, first in enumerate(stems) if first in trie]:  # most stems start no phrase
         if i < resume:
             continue
-        for n in range(min(longest[stems[i]], total - i), 0, -1):
-            codes = index.get(tuple(stems[i : i + n]))
-            if codes:
-                for code in set(codes):
-                    weights[code] = weights.get(code, 0.0) + n
-                resume = i + n
+        node = trie[stems[i]]
+        longest, n = ((1, node[CODES]) if CODES in node else None), 1
+        for stem in stems[i + 1 : i + MAX_PHRASE]:
+            node = node.get(stem)
+            if node is None:
                 break
+            n += 1
+            if CODES in node:
+                longest = n, node[CODES]
+        if longest:
+            n, codes = longest
+            for code in codes:
+                weights[code] = weights.get(code, 0.0) + n
+            resume = i + n
     return weights
 
 

@@ -46,7 +46,7 @@ def extract(context) -> list[Candidate]:
     title_is_event = bool(EVENT_RE.search(context.document.title))
     for passage in context.passages:
         text = context.text(passage)
-        mentions = find_dates(text, year, {t[2] for t in context.tokens(passage)})
+        mentions = find_dates(text, year, context.words(passage))
         explicit = [m for m in mentions if not m.year_inferred]
         for index, mention in enumerate(mentions):
             if passage.order < 6 and DATELINE_RE.match(text[: mention.start]):

@@ -48,12 +48,26 @@ def _is_role_word(folded_word: str) -> bool:
     return bool(ROLE_FIRST_WORDS.fullmatch(folded_word))
 
 
-def people_in(text: str, folded_words=None) -> list[tuple[dict, int, int]]:
+# Words already classified, so that a passage's set of words is tested with set operations in C.
+_ROLE_SEEN: set[str] = set()
+_OTHER_SEEN: set[str] = set()
+
+
+def _names_a_role(folded_words: set[str]) -> bool:
+    if len(_OTHER_SEEN) > 200_000:  # bounded memory on endless vocabularies
+        _ROLE_SEEN.clear()
+        _OTHER_SEEN.clear()
+    for word in folded_words - _OTHER_SEEN - _ROLE_SEEN:
+        (_ROLE_SEEN if _is_role_word(word) else _OTHER_SEEN).add(word)
+    return not _ROLE_SEEN.isdisjoint(folded_words)
+
+
+def people_in(text: str, folded_words: set[str] | None = None) -> list[tuple[dict, int, int]]:
     """[(person, start, end)] named in a text, role first or role after. `folded_words`,
-    the text's accent-free words when the caller has them, spares a scan."""
+    the set of the text's accent-free words when the caller has it, spares a scan."""
     found = []
-    candidates = folded_words if folded_words is not None else (strip_accents(w) for w in words(text))
-    if not any(_is_role_word(w) for w in candidates):  # a cheap test spares the four patterns below
+    folded = folded_words if folded_words is not None else {strip_accents(w) for w in words(text)}
+    if not _names_a_role(folded):  # a cheap test spares the four patterns below
         return found
     for pattern in (ROLE_AFTER, ROLE_COMMA, ROLE_BEFORE, ROLE_COLON):
         for match in pattern.finditer(text):

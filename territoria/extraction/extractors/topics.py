@@ -5,14 +5,16 @@ from territoria.extraction import topics
 from territoria.extraction.models import Topic
 
 
+SDG, THEME = Topic.Scheme.SDG.value, Topic.Scheme.THEME.value
+
+
 def extract(context) -> list:
+    document_id, rows = context.document.pk, context.topics
     for passage in context.passages:
         text = context.text(passage)
         if len(text) < 12:
             continue
         sdgs, themes, explicit = topics.score(text, passage.language)
-        for scheme, scores in ((Topic.Scheme.SDG, sdgs), (Topic.Scheme.THEME, themes)):
-            for code in topics.tagged(scores):
-                context.topics.append((passage.pk, context.document.pk, scheme.value, code, scores[code],
-                                       scheme == Topic.Scheme.SDG and code in explicit))
+        rows.extend((passage.pk, document_id, SDG, code, sdgs[code], code in explicit) for code in topics.tagged(sdgs))
+        rows.extend((passage.pk, document_id, THEME, code, themes[code], False) for code in topics.tagged(themes))
     return []
