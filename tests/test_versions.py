@@ -25,3 +25,21 @@ def test_a_changed_file_becomes_a_new_version_and_the_old_one_is_kept():
     everything = Filters(public_only=False)
     assert search("Marrakech", everything).total == 0  # only the current version is searched
     assert search("Haye", everything).total == 1
+
+
+@pytest.mark.django_db
+def test_deleting_a_document_takes_its_passages_out_of_the_search_index():
+    from django.db import connection
+
+    kept = ingest_bytes("kept.txt", b"Le forum de Marrakech sur la finance locale.", key="kept.txt")
+    gone = ingest_bytes("gone.txt", b"La reunion de Marrakech sur le climat.", key="gone.txt")
+    ingest_bytes("gone.txt", b"La reunion de Marrakech sur le climat, version 2.", key="gone.txt")
+    everything = Filters(public_only=False)
+    assert search("Marrakech", everything).total == 2
+    Document.objects.get(pk=gone.id).delete()
+    assert search("Marrakech", everything).total == 1
+    assert [hit.passage.document_id for hit in search("Marrakech", everything).hits] == [kept.id]
+    table = "search_pg" if connection.vendor == "postgresql" else "search_fts"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE document_id = %s", [gone.id])
+        assert cursor.fetchone()[0] == 0

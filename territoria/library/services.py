@@ -101,7 +101,10 @@ def expand_paths(paths) -> list[Path]:
 
 def _unchanged(key: str, sha256: str) -> Document | None:
     """The document already holding exactly this content, if any."""
-    holders = list(Document.objects.filter(current__sha256=sha256).order_by("id")[:100])
+    versions = list(Version.objects.filter(sha256=sha256).order_by().values_list("pk", flat=True)[:1000])
+    if not versions:  # new content, the usual case: one indexed lookup, no join to plan
+        return None
+    holders = list(Document.objects.filter(current__in=versions).order_by("id")[:100])
     return next((d for d in holders if d.key == key), holders[0] if holders else None)
 
 
