@@ -83,6 +83,19 @@ def ingest(files: list[Path], extract: bool) -> tuple[dict, dict]:
     return ids, {"warm_up": round(warm_up, 3), "ingestion": seconds, "steps": extraction_steps() if extract else {}}
 
 
+def reextraction_seconds(document_ids) -> float:
+    """`territoria extract` over the same documents once more (after scoring): what an editor's
+    re-run costs when nothing changed."""
+    from territoria.extraction.pipeline import extract_document
+    from territoria.library.models import Document
+
+    documents = list(Document.objects.filter(pk__in=[i for i in document_ids if i]).select_related("current"))
+    started = time.perf_counter()
+    for document in documents:
+        extract_document(document)
+    return round(time.perf_counter() - started, 3)
+
+
 def extraction_steps() -> dict[str, float]:
     """Seconds per extraction step (extractors, store, the calendar and directory followers),
     summed from the runs' own timings, the warm-up document left out."""
@@ -274,6 +287,8 @@ def print_timing(timing: dict) -> None:
     print(f"\ningestion of {timing['documents']} documents: {on['ingestion']:.2f} s with extraction, "
           f"{off['ingestion']:.2f} s without: extraction (and the calendar and directory it feeds) adds {added:.2f} s, "
           f"{ratio:.2f}x the ingestion time; warm-up document: {on['warm_up']:.2f} s vs {off['warm_up']:.2f} s")
+    if "reextraction" in timing:
+        print(f"re-extraction of the same documents, nothing changed: {timing['reextraction']:.2f} s")
     if on.get("steps"):
         print("extraction by step (s): " + ", ".join(f"{step} {seconds:.3f}" for step, seconds in on["steps"].items()))
 
@@ -313,7 +328,9 @@ def main() -> None:
         ids, with_extraction = ingest(files, extract=True)
         scores, errors = score(ids)
         sdg = sdg_accuracy(SDG_FILE)
-    timing = {"documents": len(files), "with_extraction": with_extraction, "without_extraction": timing_without_extraction(args.set)}
+        again = reextraction_seconds(ids.values())
+    timing = {"documents": len(files), "with_extraction": with_extraction, "without_extraction": timing_without_extraction(args.set),
+              "reextraction": again}
     if args.json:
         print(json.dumps({"scores": scores, "timing": timing, "sdg": sdg, **({"errors": errors} if args.errors else {})}, ensure_ascii=False, indent=1))
         return

@@ -135,6 +135,19 @@ def test_conflicting_end_dates_are_kept_until_an_editor_settles_them(three_langu
     assert (event.end_date, event.conflicts) == (date(2023, 5, 18), {})
 
 
+def test_syncing_again_writes_an_event_only_when_its_sources_changed(db):
+    french = ingest_bytes("cib-fr.md", FRENCH.encode(), key="cib-fr.md")
+    event = Event.objects.get(start_date=date(2023, 5, 15), city="Marrakech")
+    written = event.updated_at
+    services.sync()
+    event.refresh_from_db()
+    assert event.updated_at == written  # nothing changed: no write
+    spanish = ingest_bytes("cib-es.md", SPANISH.encode(), key="cib-es.md")
+    event.refresh_from_db()
+    assert event.updated_at > written and "end" in event.conflicts
+    assert set(event.documents.values_list("pk", flat=True)) == {french.id, spanish.id}
+
+
 # ---------------------------------------------------------------- pages, filters, time zones
 def test_month_week_and_list_views_show_the_events_in_the_readers_language(db):
     make_event(name="Conférence sur le climat", start_date=date(2030, 5, 15), end_date=date(2030, 5, 17), city="Marrakech", country="MA")

@@ -156,7 +156,8 @@ class Event(models.Model):
     def compute_tags(self) -> None:
         self.tags = " " + " ".join([f"sdg:{g}" for g in self.sdgs] + [f"theme:{t}" for t in self.themes]) + " "
 
-    def save(self, *args, **kwargs):
+    def normalise(self) -> None:
+        """The derived fields (end within bounds, UTC instants, tags, region), as saved."""
         if self.end_date is None or self.end_date < self.start_date:
             self.end_date = self.start_date
         self.end_date = min(self.end_date, self.start_date + timedelta(days=MAX_DAYS))
@@ -166,6 +167,13 @@ class Event(models.Model):
             from territoria.directory.areas import region_of
 
             self.region = region_of(self.country)
+
+    def stored_values(self) -> list:
+        """What a save would write, bar the update time: equal lists mean nothing to save."""
+        return [getattr(self, f.attname) for f in self._meta.concrete_fields if f.name != "updated_at"]
+
+    def save(self, *args, **kwargs):
+        self.normalise()
         super().save(*args, **kwargs)
 
     @property

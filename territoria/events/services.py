@@ -153,6 +153,7 @@ class _Known:
     topics: dict[int, list[tuple[str, str]]]  # passage id -> (scheme, code)
     series: list  # the series that have matching words
     with_agenda: set[int]  # documents with live agenda-item facts
+    documents: dict[int, set[int]]  # event id -> the documents it is already linked to
 
     @classmethod
     def of(cls, facts: list[Fact]) -> "_Known":
@@ -165,9 +166,13 @@ class _Known:
         topics = defaultdict(list)
         for passage_id, scheme, code in Topic.objects.filter(passage_id__in=passages).values_list("passage_id", "scheme", "code") if passages else ():
             topics[passage_id].append((scheme, code))
-        return cls(sources=sources, events={e.fact_id: e for e in Event.objects.filter(fact_id__in=ids)} if ids else {},
-                   topics=topics, series=list(Series.objects.exclude(match="")) if ids else [],
-                   with_agenda=_with_agenda(documents))
+        events = {e.fact_id: e for e in Event.objects.filter(fact_id__in=ids)} if ids else {}
+        linked = defaultdict(set)
+        links = Event.documents.through.objects.filter(event_id__in=[e.pk for e in events.values()]) if events else ()
+        for event_id, document_id in links.values_list("event_id", "document_id") if events else ():
+            linked[event_id].add(document_id)
+        return cls(sources=sources, events=events, topics=topics, series=list(Series.objects.exclude(match="")) if ids else [],
+                   with_agenda=_with_agenda(documents), documents=linked)
 
 
 def _with_agenda(documents: set[int]) -> set[int]:
@@ -188,14 +193,19 @@ def _sync_fact(fact: Fact, known: _Known) -> bool:
     created = event is None
     if created:
         event = Event(fact=fact, origin="extraction")
+    before = None if created else event.stored_values()
     if not event.edited:
         _fill_from_fact(event, fact, sources, known.series)
     event.conflicts = {k: v for k, v in conflicts_of(readings(fact, sources)).items() if k not in event.settled}
     topics = [topic for passage in {s.passage_id for s in sources} for topic in known.topics.get(passage, ())]
     event.sdgs = sorted({int(code.split(".")[0]) for scheme, code in topics if scheme == Topic.Scheme.SDG})
     event.themes = sorted({code for scheme, code in topics if scheme == Topic.Scheme.THEME})
-    event.save()
-    event.documents.add(*{s.document_id for s in sources})
+    event.normalise()
+    if event.stored_values() != before:  # re-extraction mostly finds the event as it was
+        event.save()
+    documents = {s.document_id for s in sources} - known.documents.get(event.pk, set())
+    if documents:
+        event.documents.add(*documents)
     if not event.edited:
         _link_organiser(event, fact.data.get("organiser"))
         _sync_agenda(event, {s.document_id for s in sources} & known.with_agenda)  # a document without agenda rows has nothing to give
