@@ -99,9 +99,11 @@ def conflicts_of(found: list[dict]) -> dict:
 
 
 # ---------------------------------------------------------------- events from facts
+@transaction.atomic
 def sync(facts=None) -> dict:
     """Create or refresh the calendar events of live event facts (all, or those given), then
-    drop the extracted events nobody edited whose fact is gone."""
+    drop the extracted events nobody edited whose fact is gone: all or nothing, in one
+    transaction (inside extraction, one savepoint) rather than one per event."""
     counts = {"created": 0, "updated": 0, "removed": 0}
     query = Fact.objects.live().filter(kind=FactKind.EVENT) if facts is None else facts
     facts = list(query.order_by("id"))
@@ -186,7 +188,6 @@ def _with_agenda(documents: set[int]) -> set[int]:
             if kind == FactKind.AGENDA_ITEM and state != "rejected" and merged_into is None}
 
 
-@transaction.atomic
 def _sync_fact(fact: Fact, known: _Known) -> bool:
     sources = known.sources.get(fact.pk, [])
     event = known.events.get(fact.pk)
