@@ -283,10 +283,10 @@ def _link_organiser(event: Event, name: str | None) -> None:
 def _sync_agenda(event: Event, documents: set[int]) -> None:
     """A document's agenda rows belong to its timed event, else to its only dated event."""
     for document_id in documents:
-        candidates = Event.objects.filter(documents=document_id, precision=Precision.DAY)
-        timed = [e for e in candidates if not e.all_day]
-        owner = timed[0] if timed else (candidates[0] if len(candidates) == 1 else None)
-        if owner is None or owner.pk != event.pk:
+        candidates = list(Event.objects.filter(documents=document_id, precision=Precision.DAY).values_list("pk", "start_time"))
+        timed = [pk for pk, start_time in candidates if start_time is not None]  # not all day
+        owner = timed[0] if timed else (candidates[0][0] if len(candidates) == 1 else None)
+        if owner != event.pk:
             continue
         items = Fact.objects.live().filter(kind=FactKind.AGENDA_ITEM, document_id=document_id)
         stored = {item.fact_id: item for item in AgendaItem.objects.filter(fact__in=items)}
