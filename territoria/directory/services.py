@@ -43,18 +43,14 @@ def sync_document(document) -> dict[str, int]:
 def _facts_without_record(document) -> list[int]:
     """Ids of the document's live organisation and person facts with no record yet: one plain
     query, as most documents (after the first few) name only organisations already known."""
-    from django.db import connection
-
+    from territoria.core.sql import select, table
     from territoria.extraction.models import Fact, Kind, Source, State
 
-    table = lambda model: connection.ops.quote_name(model._meta.db_table)  # noqa: E731
     sql = (f"SELECT DISTINCT f.id FROM {table(Fact)} f JOIN {table(Source)} s ON s.fact_id = f.id "
            f"WHERE s.document_id = %s AND f.state <> %s AND f.merged_into_id IS NULL AND ("
            f"(f.kind = %s AND NOT EXISTS (SELECT 1 FROM {table(Organisation)} o WHERE o.fact_id = f.id)) OR "
            f"(f.kind = %s AND NOT EXISTS (SELECT 1 FROM {table(Person)} p WHERE p.fact_id = f.id)))")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [document.pk, State.REJECTED, Kind.ORGANISATION, Kind.PERSON])
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in select(sql, [document.pk, State.REJECTED, Kind.ORGANISATION, Kind.PERSON])]
 
 
 def _organisation_named(name: str | None) -> Organisation | None:
@@ -75,6 +71,7 @@ def organisation_fact_id(name: str) -> int | None:
     index matches, and scanned every fact for every person."""
     from django.db import connection
 
+    from territoria.core.sql import select, table
     from territoria.extraction.models import Fact, Kind, State
 
     where = {"postgresql": "(data -> 'name') = %s::jsonb", "sqlite": "JSON_EXTRACT(data, '$.name') = %s"}.get(connection.vendor)
@@ -82,12 +79,10 @@ def organisation_fact_id(name: str) -> int | None:
         fact = Fact.objects.live().filter(kind=Kind.ORGANISATION, data__name=name).first()
         return fact.pk if fact else None
     value = json.dumps(name) if connection.vendor == "postgresql" else name
-    sql = (f"SELECT id FROM {connection.ops.quote_name(Fact._meta.db_table)} WHERE {where} AND kind = %s AND state <> %s "
+    sql = (f"SELECT id FROM {table(Fact)} WHERE {where} AND kind = %s AND state <> %s "
            "AND merged_into_id IS NULL ORDER BY id LIMIT 1")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value, Kind.ORGANISATION, State.REJECTED])
-        row = cursor.fetchone()
-    return row[0] if row else None
+    rows = select(sql, [value, Kind.ORGANISATION, State.REJECTED])
+    return rows[0][0] if rows else None
 
 
 # --- Duplicates and merging --------------------------------------------------------------

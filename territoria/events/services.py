@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from territoria.core.sql import select as _select, table as _table
 from territoria.core.text import strip_accents
 from territoria.directory.models import Organisation
 from territoria.directory.services import organisation_fact_id
@@ -162,16 +163,6 @@ def remove_stale() -> int:
            "AND ((e.fact_id IS NULL AND e.origin = %s) OR f.state = %s OR f.merged_into_id IS NOT NULL)")
     stale = [row[0] for row in _select(sql, [False, "extraction", "rejected"])]
     return Event.objects.filter(pk__in=stale).delete()[1].get("events.Event", 0) if stale else 0
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _select(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from territoria.core.sql import select as _select, table as _table
 from territoria.extraction.matcher import Tokens, tokens
 from territoria.extraction.models import Fact, Run, Source, State, Topic
 from territoria.library.models import Passage
@@ -183,17 +184,6 @@ def _clear(document) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {topics} WHERE document_id = %s", [document.pk])
     return {row[0] for row in _select(f"DELETE FROM {sources} WHERE document_id = %s RETURNING fact_id", [document.pk])}
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _select(sql: str, params) -> list[tuple]:
-    """Plain SQL in the hot paths: the ORM costs more to build a query than SQLite to run it."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
