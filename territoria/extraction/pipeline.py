@@ -202,9 +202,17 @@ def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     marks = "(" + ", ".join(["?" if sqlite else "%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
         execute = connection.connection.execute if sqlite else cursor.execute
-        for i in range(0, len(rows), 500):
-            chunk = rows[i : i + 500]
+        size = _rows_per_statement(len(columns))
+        for i in range(0, len(rows), size):
+            chunk = rows[i : i + size]
             execute(f"INSERT INTO {_table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))}", [value for row in chunk for value in row])
+
+
+def _rows_per_statement(columns: int) -> int:
+    """Rows of `columns` values one statement may carry: up to 500, within the database's cap
+    on parameters (999 for the SQLite builds Django supports)."""
+    cap = connection.features.max_query_params
+    return max(1, min(500, cap // columns)) if cap else 500
 
 
 def _existing(grouped: dict) -> dict[tuple[str, str], list]:
@@ -228,8 +236,9 @@ def _create(document, candidates: list[Candidate]) -> dict[tuple[str, str], int]
     quote, now, ids = connection.ops.quote_name, timezone.now(), {}
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     columns = ", ".join(map(quote, ("kind", "key", "data", "state", "document_id", "updated_at")))
-    for i in range(0, len(candidates), 500):
-        chunk = candidates[i : i + 500]
+    size = _rows_per_statement(6)
+    for i in range(0, len(candidates), size):
+        chunk = candidates[i : i + size]
         values = ", ".join([f"(%s, %s, %s{cast}, %s, %s, %s)"] * len(chunk))
         params = [value for c in chunk for value in (c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED,
                                                      document.pk if c.document_scoped else None, now)]
