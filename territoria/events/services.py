@@ -5,8 +5,8 @@ and the filters shared by the pages, the API and the iCalendar feeds."""
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -187,9 +187,10 @@ class _Known:
             topics[passage_id].append((scheme, code))
         events = {e.fact_id: e for e in Event.objects.filter(fact_id__in=ids)} if ids else {}
         linked = defaultdict(set)
-        links = Event.documents.through.objects.filter(event_id__in=[e.pk for e in events.values()]) if events else ()
-        for event_id, document_id in links.values_list("event_id", "document_id") if events else ():
-            linked[event_id].add(document_id)
+        if events:
+            links = Event.documents.through.objects.filter(event_id__in=[e.pk for e in events.values()])
+            for event_id, document_id in links.values_list("event_id", "document_id"):
+                linked[event_id].add(document_id)
         return cls(sources=sources, events=events, topics=topics, series=list(Series.objects.exclude(match="")) if ids else [],
                    with_agenda=_with_agenda(documents), documents=linked)
 
@@ -300,6 +301,7 @@ def _write_item(item: AgendaItem | None, fact: Fact, event: Event, order: int) -
         item.save(update_fields=[name.removesuffix("_id") for name in fields])
 
 
+# ---------------------------------------------------------------- editors' decisions
 def settle(event: Event, field: str, value: str) -> Event:
     """An editor chooses one reading of a disputed field; extraction will not reopen it."""
     if field not in event.conflicts or value not in [c["value"] for c in event.conflicts[field]]:

@@ -72,10 +72,11 @@ def lexicon(name: str) -> dict[str, dict]:
 
 
 def _distinct_codes(node: dict) -> None:
-    """Each phrase's codes once (as set() orders them, the order scoring always used)."""
+    """Each phrase's codes once, in the lexicon's order (a set's order varies from one process
+    to the next with string hashing)."""
     for key, value in node.items():
         if key is CODES:
-            node[CODES] = tuple(set(value))
+            node[CODES] = tuple(dict.fromkeys(value))
         else:
             _distinct_codes(value)
 
