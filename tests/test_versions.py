@@ -43,3 +43,27 @@ def test_deleting_a_document_takes_its_passages_out_of_the_search_index():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table} WHERE document_id = %s", [gone.id])
         assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db
+def test_passages_beyond_the_index_limits_are_stored_and_found():
+    """PostgreSQL refuses a word over 2,047 bytes and a tsvector over 1 MB: such words are
+    left out of the index (as to_tsvector did), never the document."""
+    long_word = "ab" * 1_600
+    many = " ".join(f"mot{i:06x}zzzzzzzz" for i in range(70_000))  # 1.4 MB of distinct words
+    data = f"Marrakech {long_word} finance.\n\nMarrakech {many} climat.\n".encode()
+    result = ingest_bytes("limits.txt", data, key="limits.txt")
+    assert result.status == "created", result.error
+    everything = Filters(public_only=False)
+    assert search("finance", everything).total == 1
+    assert search("Marrakech", everything).total == 2
+    assert search("mot000001zzzzzzzz", everything).total == 1
+
+
+def test_a_vector_literal_keeps_positions_and_bounds():
+    from territoria.search.backends.postgres import MAX_POSITION, vector
+
+    assert vector("Les villes et les régions", "fr") == "vill:1 region:2"
+    assert vector("a " * 10 + "x" * 3_000 + " cities", "en").split() == ["citi:1"]  # the word PostgreSQL would refuse is left out
+    positions = [int(entry.split(":")[1]) for entry in vector("word " * 20_000, "en").split()]
+    assert max(positions) == MAX_POSITION

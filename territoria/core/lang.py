@@ -63,9 +63,10 @@ def detect_document(texts) -> str:
     return vote(words(text), least=10) or classify(text)[0]
 
 
-def detect_passage(text: str, document_language: str) -> str:
-    """A passage keeps its document's language unless it clearly speaks another one."""
-    tokens = words(text[:SAMPLE_CHARS])
+def detect_passage(text: str, document_language: str, text_words: list[str] | None = None) -> str:
+    """A passage keeps its document's language unless it clearly speaks another one.
+    `text_words`: the text's words when the caller has them already."""
+    tokens = text_words if text_words is not None and len(text) <= SAMPLE_CHARS else words(text[:SAMPLE_CHARS])
     if len(tokens) < MIN_WORDS:
         return document_language
     voted = vote(tokens, least=3, prior=document_language)

@@ -92,21 +92,23 @@ def term(word: str, language: str) -> str:
 _TERMS: dict[str, dict[str, str]] = {}  # language -> word -> term, a plain dict: ingestion asks ~200,000 times a second
 
 
-def terms(text: str, language: str) -> list[str]:
-    """The stems of a text's words in order, stop words left out."""
+def terms(text: str, language: str, found_words: list[str] | None = None) -> list[str]:
+    """The stems of a text's words in order, stop words left out (`found_words`: the text's
+    words, when the caller has them already)."""
     known = _TERMS.setdefault(language, {})
     if len(known) > 200_000:
         known.clear()
-    found_words = words(text)
+    if found_words is None:
+        found_words = words(text)
     found = list(map(known.get, found_words))  # one C-level pass: nearly every word is known already
     if None in found:
         found = [t if t is not None else known.setdefault(w, term(w, language)) for w, t in zip(found_words, found)]
     return list(filter(None, found))
 
 
-def index_terms(text: str, language: str) -> str:
+def index_terms(text: str, language: str, found_words: list[str] | None = None) -> str:
     """The space-separated stems a passage is indexed under (stop words left out)."""
-    return " ".join(terms(text, language))
+    return " ".join(terms(text, language, found_words))
 
 
 def normalise_space(text: str) -> str:

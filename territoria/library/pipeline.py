@@ -14,6 +14,7 @@ from typing import Callable
 from django.conf import settings
 
 from territoria.core import lang
+from territoria.core.text import words
 from territoria.library import structure
 from territoria.library.formats import FORMATS, format_for_extension
 
@@ -32,6 +33,7 @@ class Block:
     section: str = ""
     section_title: str = ""
     language: str = ""
+    words: list[str] | None = field(default=None, repr=False)  # lower-case words, found by the language stage for the index
 
 
 @dataclass
@@ -91,7 +93,8 @@ def read_blocks(conv: Conversion) -> None:
 def detect_language(conv: Conversion) -> None:
     conv.language = lang.detect_document(b.text for b in conv.blocks)
     for block in conv.blocks:
-        block.language = lang.detect_passage(block.text, conv.language)
+        block.words = words(block.text)  # found once: the passage vote and the search index both read them
+        block.language = lang.detect_passage(block.text, conv.language, block.words)
 
 
 STAGES: list[tuple[str, Stage]] = [

@@ -14,7 +14,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.utils import timezone
 
+from territoria.core.sql import select, table
 from territoria.library.models import Document, Passage, Version, Visibility
 from territoria.library.pipeline import Conversion, convert
 from territoria.search.backends import get_backend
@@ -116,21 +118,44 @@ def _describe(result: IngestResult, document: Document, status: str) -> IngestRe
 
 @transaction.atomic
 def _store(conv: Conversion, key: str, user, visibility) -> tuple[Document, str]:
-    document, created = Document.objects.select_for_update().get_or_create(
-        key=key, defaults={"title": conv.title[:500], "language": conv.language, "visibility": visibility}
-    )
-    previous = document.current
+    document, created = _lock_document(conv, key, visibility)
+    previous_id = document.current_id
     version = _new_version(conv, document, user, first=created)
     passages = _insert_passages(conv, version)
     document.current = version
     document.title, document.language = conv.title[:500], conv.language
     document.doc_type, document.year = conv.doc_type, conv.year
-    document.save()
+    document.updated_at = timezone.now()
+    with connection.cursor() as cursor:  # one plain UPDATE: Model.save() writes every column
+        cursor.execute(
+            f"UPDATE {table(Document)} SET current_id = %s, title = %s, language = %s, doc_type = %s, year = %s, updated_at = %s "
+            "WHERE id = %s",
+            [version.pk, document.title, document.language, document.doc_type, document.year,
+             connection.ops.adapt_datetimefield_value(document.updated_at), document.pk],
+        )
     backend = get_backend()
-    if previous is not None:
-        backend.unindex_version(previous.pk)
+    if previous_id is not None:
+        backend.unindex_version(previous_id)
     backend.index(passages, document)
     return document, "created" if created else "updated"
+
+
+def _lock_document(conv: Conversion, key: str, visibility) -> tuple[Document, bool]:
+    """The document with this key, created if new, locked until the transaction ends so that
+    two ingestions of one key make consecutive versions. A new key (the usual case) costs one
+    INSERT ... ON CONFLICT DO NOTHING; get_or_create took a SELECT and a savepoint more."""
+    now = timezone.now()
+    fields = {"key": key, "title": conv.title[:500], "language": conv.language, "doc_type": conv.doc_type, "year": conv.year,
+              "visibility": Visibility(visibility).value, "created_at": now, "updated_at": now}
+    columns = ", ".join(connection.ops.quote_name(name) for name in fields)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    inserted = select(
+        f"INSERT INTO {table(Document)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT (key) DO NOTHING RETURNING id",
+        [*list(fields.values())[:-2], stamp, stamp],
+    )
+    if inserted:
+        return Document(pk=inserted[0][0], **fields), True
+    return Document.objects.select_for_update().get(key=key), False
 
 
 def _new_version(conv: Conversion, document: Document, user, first: bool) -> Version:
@@ -152,9 +177,9 @@ PASSAGE_COLUMNS = (  # (column, PostgreSQL type)
 )
 
 
-def _insert_passages(conv: Conversion, version: Version) -> list[tuple[int, str, str]]:
+def _insert_passages(conv: Conversion, version: Version) -> list[tuple[int, str, str, list[str] | None]]:
     """Store the blocks as passages in one statement (the ORM's bulk_create cost more than
-    the rest of ingestion); returns (id, text, language) rows for the search index."""
+    the rest of ingestion); returns (id, text, language, words) rows for the search index."""
     rows = [
         (version.pk, version.document_id, order, b.kind, min(b.level, 20), b.number, b.section, b.section_title[:500], b.page, b.language, b.text)
         for order, b in enumerate(conv.blocks)
@@ -170,4 +195,4 @@ def _insert_passages(conv: Conversion, version: Version) -> list[tuple[int, str,
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(PASSAGE_COLUMNS))})", rows)
         cursor.execute(f"SELECT id FROM {table} WHERE version_id = %s ORDER BY {quote('order')}", [version.pk])
         ids = [pid for (pid,) in cursor.fetchall()]
-    return [(pid, row[-1], row[-2]) for pid, row in zip(ids, rows)]
+    return [(pid, block.text, block.language, block.words) for pid, block in zip(ids, conv.blocks)]

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
+from territoria.core.text import LANGUAGES, stem
+
 
 @dataclass
 class Filters:
@@ -56,6 +58,13 @@ def get_backend():
 def document_columns(document) -> tuple:
     """(language, doc_type, year, public, document_id) stored on each index row."""
     return (document.language, document.doc_type, document.year, document.visibility == "public", document.pk)
+
+
+def alternative_stems(alternative) -> set[str]:
+    """An alternative's words as the index holds them: Snowball stems of its language, or of
+    each of the three when it has none; a phrase's stems space-separated."""
+    languages = [alternative.language] if alternative.language else list(LANGUAGES)
+    return {" ".join(stem(w, lang) for w in alternative.words) for lang in languages}
 
 
 def filter_sql(filters: Filters) -> tuple[str, list]:

@@ -4,8 +4,8 @@ in each of the three languages, so one index serves French, English and Spanish.
 
 from django.db import connection
 
-from territoria.core.text import index_terms, stem
-from territoria.search.backends import Filters, Page, bounded_page, document_columns, filter_sql, scan_rows
+from territoria.core.text import index_terms
+from territoria.search.backends import Filters, Page, alternative_stems, bounded_page, document_columns, filter_sql, scan_rows
 
 CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(terms, language UNINDEXED, doc_type UNINDEXED, "
@@ -17,9 +17,9 @@ class Backend:
     name = "sqlite-fts5"
 
     def index(self, passages, document) -> None:
-        """`passages`: (id, text, language) rows of one document."""
+        """`passages`: (id, text, language[, words]) rows of one document."""
         columns = document_columns(document)
-        rows = [(pid, index_terms(text, language), *columns) for pid, text, language in passages]
+        rows = [(pid, index_terms(text, language, *found), *columns) for pid, text, language, *found in passages]
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts(rowid, terms, language, doc_type, year, public, document_id) VALUES (%s, %s, %s, %s, %s, %s, %s)",
@@ -51,18 +51,13 @@ class Backend:
             return bounded_page(cursor.fetchall(), limit, offset)
 
 
-def _stems(alternative) -> set[str]:
-    languages = [alternative.language] if alternative.language else ["en", "fr", "es"]
-    return {" ".join(stem(w, lang) for w in alternative.words) for lang in languages}
-
-
 def _alternative(stems: str) -> str:
     quoted = " ".join(f'"{s}"' for s in stems.split())
     return quoted if " " not in stems else f"NEAR({quoted}, {len(stems.split()) + 2})"
 
 
 def _group(group) -> str:
-    options = [_alternative(s) for a in group.alternatives for s in _stems(a) if s]
+    options = [_alternative(s) for a in group.alternatives for s in alternative_stems(a) if s]
     if group.parts:
         options.append("(" + " AND ".join(_group(p) for p in group.parts) + ")")
     return "(" + " OR ".join(dict.fromkeys(options)) + ")" if options else ""
