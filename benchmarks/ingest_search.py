@@ -1,7 +1,7 @@
 """Ingestion throughput and search latency of Territoria, beside a bare full-text engine.
 
     .venv/bin/python benchmarks/ingest_search.py [--backend sqlite|postgres|both]
-        [--documents 1000] [--passages 100000] [--queries 200]
+        [--documents 1000] [--passages 100000] [--queries 200] [--singles 100]
 
 Ingestion is timed without fact extraction (issue #2's throughput target), then the
 extraction of the same documents on its own (issue #3: extraction should add no more time
@@ -257,21 +257,19 @@ def time_steps(module, names) -> dict[str, float]:
     return totals
 
 
-def measure_ingest(docs) -> dict:
-    """Ingestion without fact extraction (issue #2's figure), then extraction of the same
-    documents on its own (issue #3: extraction should add no more time than ingestion)."""
+def measure_ingest(docs, singles) -> dict:
+    """Ingestion without fact extraction (issue #2's figure) as `territoria ingest` does it
+    (ingest_many: files stored in batches), then extraction of the same documents on its own
+    (issue #3: extraction should add no more time than ingestion); then `singles`, other
+    documents, one ingest_bytes() call each, as the upload page does."""
     from territoria.extraction.pipeline import extract_document
     from territoria.library import services
     from territoria.library.models import Document, Version
 
     steps = time_steps(services, ["_store"])
-    extract, services._extract = services._extract, lambda document: []
-    try:
-        started, cpu = time.perf_counter(), cpu_seconds()
-        failed = sum(services.ingest_bytes(name, data, f"bench/{name}").failed for name, data in docs)
-        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
-    finally:
-        services._extract = extract
+    started, cpu = time.perf_counter(), cpu_seconds()
+    failed = sum(r.failed for r in services.ingest_many((services.Item(name, f"bench/{name}", data) for name, data in docs), extract=False))
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     stages = add_up(Version.objects.filter(document__key__startswith="bench/doc").values_list("timings", flat=True))
     steps = {"store+index": steps.get("_store", 0.0)}
     steps["other"] = seconds - sum(stages.values()) - sum(steps.values())
@@ -280,8 +278,18 @@ def measure_ingest(docs) -> dict:
     for document in documents:
         extract_document(document)
     extraction = time.perf_counter() - started
+    extractors = extractor_timings()
+    extract, services._extract = services._extract, lambda document: []
+    try:
+        single_started, single_cpu = time.perf_counter(), cpu_seconds()
+        for name, data in singles:
+            services.ingest_bytes(name, data, f"single/{name}")
+        single_seconds, single_cpu = time.perf_counter() - single_started, cpu_seconds() - single_cpu
+    finally:
+        services._extract = extract
     return {"seconds": seconds, "cpu_seconds": cpu, "stages": stages, "steps": steps, "failed": failed, "extraction_seconds": extraction,
-            "extractors": extractor_timings()}
+            "extractors": extractors, "singles": len(singles), "singles_mb": sum(len(d) for _, d in singles) / MB,
+            "singles_seconds": single_seconds, "singles_cpu": single_cpu}
 
 
 def cpu_seconds() -> float:
@@ -312,8 +320,8 @@ def extractor_timings() -> dict[str, float]:
 
 def measure_bare_ingest(bare, texts) -> float:
     started = time.perf_counter()
-    for doc_texts in texts:  # one transaction per document, as Territoria does
-        bare.insert(doc_texts)
+    for i in range(0, len(texts), 50):  # one transaction per 50 documents, as ingest_many does
+        bare.insert([text for doc_texts in texts[i : i + 50] for text in doc_texts])
     return time.perf_counter() - started
 
 
@@ -377,11 +385,12 @@ def run_backend(args) -> dict:
     rng = random.Random(42)
     docs = [make_document(rng, i) for i in range(args.documents)]
     warmup = make_document(rng, 99_999)
+    singles = [make_document(rng, 200_000 + i) for i in range(args.singles)]
     in_bytes = sum(len(d) for _, d in docs)
     with tempfile.TemporaryDirectory(prefix="territoria-bench-") as tmp:
         setup_django(args.backend, tmp)
         try:
-            return measure_all(args, rng, docs, warmup, in_bytes, tmp)
+            return measure_all(args, rng, docs, warmup, in_bytes, tmp, singles)
         finally:
             from django.db import connections
 
@@ -390,7 +399,7 @@ def run_backend(args) -> dict:
                 pg_admin([f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)"])
 
 
-def measure_all(args, rng, docs, warmup, in_bytes, tmp) -> dict:
+def measure_all(args, rng, docs, warmup, in_bytes, tmp, singles) -> dict:
     from django.conf import settings
     from django.db import connection
 
@@ -403,7 +412,7 @@ def measure_all(args, rng, docs, warmup, in_bytes, tmp) -> dict:
     print(f"[{args.backend}] {len(docs)} documents, {in_bytes / MB:.1f} MB; converting…", flush=True)
     conv, texts = measure_convert(docs)
     print(f"[{args.backend}] ingesting…", flush=True)
-    ingest = measure_ingest(docs)
+    ingest = measure_ingest(docs, singles)
     bare = BareSQLite(os.path.join(tmp, "bare.sqlite3")) if connection.vendor == "sqlite" else BarePostgres(pg_bench_url())
     bare_s = measure_bare_ingest(bare, texts)
     print(f"[{args.backend}] topping up to {args.passages} passages…", flush=True)
@@ -440,17 +449,22 @@ def report(r: dict) -> None:
     n, mb, c, i = r["documents"], r["input_mb"], r["convert"], r["ingest"]
     print(f"\n== {r['backend']}: ingestion of {n} documents, {mb:.1f} MB input, {r['text_chars'] / 1e6:.1f} M chars of text, "
           f"{r['ingested_passages']} passages (warm: language model loaded on one extra document first)")
-    for label, s in (("convert() alone", c["seconds"]), ("ingest_bytes()", i["seconds"]), ("bare table insert", r["bare_ingest_seconds"]),
+    for label, s in (("convert() alone", c["seconds"]), ("ingest_many()", i["seconds"]), ("bare table insert", r["bare_ingest_seconds"]),
                      ("fact extraction", i["extraction_seconds"])):
         print(f"  {label:<18} {s:8.2f} s  {n / s:8.1f} docs/s  {mb / s:6.2f} MB/s")
-    print(f"  ingest_bytes() CPU {i['cpu_seconds']:8.2f} s  {mb / i['cpu_seconds']:6.2f} MB per CPU-second "
-          f"(this process{' + its PostgreSQL server process' if r['backend'] == 'postgres' else ''})")
-    print(f"  ratio ingest_bytes/bare: {i['seconds'] / r['bare_ingest_seconds']:.1f}x   failures: convert {c['failed']}, ingest {i['failed']}")
-    print("  stage         convert() s   in ingest_bytes() s   ms/doc   share of ingest_bytes()")
+    server = " + its PostgreSQL server process" if r["backend"] == "postgres" else ""
+    print(f"  ingest_many() CPU  {i['cpu_seconds']:8.2f} s  {mb / i['cpu_seconds']:6.2f} MB per CPU-second (this process{server})")
+    if i.get("singles"):
+        ns, smb = i["singles"], i["singles_mb"]
+        print(f"  ingest_bytes()     {i['singles_seconds']:8.2f} s  {ns / i['singles_seconds']:8.1f} docs/s  {smb / i['singles_seconds']:6.2f} MB/s"
+              f"  {smb / i['singles_cpu']:6.2f} MB per CPU-second  ({ns} other documents, one call and one transaction each, as uploads)")
+    print(f"  ratio ingest_many/bare: {i['seconds'] / r['bare_ingest_seconds']:.1f}x   failures: convert {c['failed']}, ingest {i['failed']}")
+    print("  stage         convert() s   in ingest_many() s    ms/doc   share of ingest_many()")
     for stage, s in [(k, i["stages"].get(k, 0.0)) for k in c["stages"]] + list(i["steps"].items()):
         alone = f"{c['stages'][stage]:8.2f}" if stage in c["stages"] else "       -"
         print(f"  {stage:<12} {alone}     {s:14.2f}     {s / n * 1000:10.2f}   {s / i['seconds'] * 100:6.1f} %")
-    print("  (ingest_bytes() without fact extraction; stages from Version.timings; store+index = services._store; other = the rest)")
+    print("  (ingest_many() without fact extraction, in batches of up to 50 files; stages from Version.timings; "
+          "store+index = services._store; other = the rest)")
     print(f"  fact extraction of the same documents afterwards: {i['extraction_seconds'] / n * 1000:.1f} ms/doc, "
           f"extraction / ingestion = {i['extraction_seconds'] / i['seconds']:.2f}")
     if i["extractors"]:
@@ -474,12 +488,14 @@ def print_machine() -> None:
 
 def summary(results: list[dict]) -> None:
     print("\n== summary (ingestion without fact extraction; extraction ratio = extraction time / ingestion time, same documents)")
-    print("| backend | ingest docs/s | ingest MB/s | MB per CPU-s | convert MB/s | bare MB/s | extraction ratio | search p50 | p95 | p99 | bare p95 | bare bounded p95 |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| backend | ingest docs/s | ingest MB/s | MB per CPU-s | one file at a time: MB/s, per CPU-s | convert MB/s | bare MB/s | "
+          "extraction ratio | search p50 | p95 | p99 | bare p95 | bare bounded p95 |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        mb, e = r["input_mb"], r["engine"]
+        mb, e, i = r["input_mb"], r["engine"], r["ingest"]
+        single = f"{i['singles_mb'] / i['singles_seconds']:.2f}, {i['singles_mb'] / i['singles_cpu']:.2f}" if i.get("singles") else "-"
         print(f"| {r['backend']} | {r['documents'] / r['ingest']['seconds']:.1f} | {mb / r['ingest']['seconds']:.2f} | "
-              f"{mb / r['ingest']['cpu_seconds']:.2f} | {mb / r['convert']['seconds']:.2f} | {mb / r['bare_ingest_seconds']:.2f} | "
+              f"{mb / r['ingest']['cpu_seconds']:.2f} | {single} | {mb / r['convert']['seconds']:.2f} | {mb / r['bare_ingest_seconds']:.2f} | "
               f"{r['ingest']['extraction_seconds'] / r['ingest']['seconds']:.2f} | {e['p50']:.1f} ms | "
               f"{e['p95']:.1f} ms | {e['p99']:.1f} ms | {r['bare']['p95']:.1f} ms | {r['bare_bounded']['p95']:.1f} ms |")
 
@@ -489,7 +505,7 @@ def run_children(args) -> list[dict]:
     results = []
     for backend in ("sqlite", "postgres") if args.backend == "both" else (args.backend,):
         command = [sys.executable, os.path.abspath(__file__), "--backend", backend, "--child", "--documents", str(args.documents),
-                   "--passages", str(args.passages), "--queries", str(args.queries)]
+                   "--passages", str(args.passages), "--queries", str(args.queries), "--singles", str(args.singles)]
         with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as child:
             for line in child.stdout:
                 if line.startswith("RESULT "):
@@ -507,6 +523,7 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--passages", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--singles", type=int, default=100, help="documents also ingested one ingest_bytes() call each")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -8,12 +8,14 @@ failed file touches no existing row).
 import hashlib
 import logging
 import os
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from territoria.core.sql import select, table
@@ -42,25 +44,90 @@ class IngestResult:
         return self.status == "failed"
 
 
+BATCH_FILES = 50  # files ingest_many stores in one transaction...
+BATCH_BYTES = 20_000_000  # ...or fewer, when they add up to this size
+
+
+@dataclass
+class Item:
+    """One file on its way through ingest_many."""
+
+    name: str
+    key: str
+    data: bytes = b""
+    result: IngestResult = None  # type: ignore[assignment]
+    sha256: str = ""
+    conv: Conversion | None = None
+    document: Document | None = None
+    created: bool = False
+
+    def __post_init__(self):
+        self.result = self.result or IngestResult(path=self.key)
+        self.sha256 = self.sha256 or hashlib.sha256(self.data).hexdigest()
+
+
 def ingest_bytes(name: str, data: bytes, key: str, user=None, visibility=Visibility.PUBLIC) -> IngestResult:
     """Store one file under `key` (its identity: a path or an upload name)."""
-    result = IngestResult(path=key)
-    sha256 = hashlib.sha256(data).hexdigest()
-    existing = _unchanged(key, sha256) if data else None
-    if existing:
-        return _describe(result, existing, "unchanged")
-    conv = convert(name, data, sha256=sha256)
-    if conv.status == "failure":
-        result.error = f"{name}: {'; '.join(conv.errors)}"
-        return result
-    try:
-        document, status = _store(conv, key, user, visibility)
-    except Exception as problem:  # the database refused: report it, keep the batch going
-        logger.exception("storing %s failed", key)
-        result.error = f"{name}: could not be stored ({type(problem).__name__}: {problem})"
-        return result
-    result.warnings = conv.errors + _extract(document)
-    return _describe(result, document, status)
+    return next(ingest_many([Item(name, key, data)], user, visibility))
+
+
+def ingest_many(items, user=None, visibility=Visibility.PUBLIC, extract: bool = True):
+    """Ingest `Item`s, yielding one IngestResult each, in order. Files are stored up to
+    BATCH_FILES in one transaction (a new document then costs a share of a few statements
+    instead of ten round trips of its own); a batch the database refuses is stored again file
+    by file, so one bad file never sinks the others. A batch never holds one key or one
+    content twice: the second is stored, or found unchanged, after the first."""
+    batch: list[Item] = []
+    size, keys, hashes = 0, set(), set()
+    for item in items:
+        if batch and (len(batch) >= BATCH_FILES or size + len(item.data) > BATCH_BYTES or item.key in keys or item.sha256 in hashes):
+            yield from _ingest_batch(batch, user, visibility, extract)
+            batch, size, keys, hashes = [], 0, set(), set()
+        batch.append(item)
+        size += len(item.data)
+        keys.add(item.key)
+        hashes.add(item.sha256)
+    if batch:
+        yield from _ingest_batch(batch, user, visibility, extract)
+
+
+def _ingest_batch(batch: list[Item], user, visibility, extract: bool):
+    todo = [item for item in batch if not item.result.error]
+    holders = _unchanged(todo)
+    for item in todo:
+        existing = holders.get((item.key, item.sha256)) if item.data else None
+        if existing:
+            _describe(item.result, existing, "unchanged")
+            continue
+        item.conv = convert(item.name, item.data, sha256=item.sha256)
+        if item.conv.status == "failure":
+            item.result.error = f"{item.name}: {'; '.join(item.conv.errors)}"
+    ready = [item for item in todo if item.conv and item.conv.status != "failure"]
+    if ready:
+        try:
+            _store(ready, user, visibility)
+        except Exception:  # the database refused the batch: store its files one by one
+            if len(ready) == 1:
+                _failed_to_store(ready[0])
+            else:
+                for item in ready:
+                    try:
+                        _store([item], user, visibility)
+                    except Exception:
+                        _failed_to_store(item)
+    for item in batch:
+        if item.document is not None and not item.result.error:
+            item.result.warnings = item.conv.errors + (_extract(item.document) if extract else [])
+            _describe(item.result, item.document, "created" if item.created else "updated")
+        item.data, item.conv = b"", None  # a batch's files and passages need not outlive it
+        yield item.result
+
+
+def _failed_to_store(item: Item) -> None:
+    logger.exception("storing %s failed", item.key)
+    problem = sys.exc_info()[1]
+    item.document = None
+    item.result.error = f"{item.name}: could not be stored ({type(problem).__name__}: {problem})"
 
 
 def _extract(document: Document) -> list[str]:
@@ -76,16 +143,27 @@ def _extract(document: Document) -> list[str]:
 
 def ingest_path(path: Path, key: str | None = None) -> IngestResult:
     """Ingest one file from disk; its identity is `key`, by default its resolved path."""
+    return next(ingest_many([read_item(path, key)]))
+
+
+def ingest_paths(paths, key=None, extract: bool = True):
+    """Ingest files from disk in batches (see ingest_many), yielding a result per file in
+    order; `key(path)` gives a file's identity, by default its resolved path."""
+    return ingest_many((read_item(path, key(path) if key else None) for path in paths), extract=extract)
+
+
+def read_item(path: Path, key: str | None = None) -> Item:
+    """A file from disk ready for ingest_many: read, or failed with a message saying why."""
     key = key or str(path.resolve())
     try:
         size = path.stat().st_size
         if size > settings.MAX_UPLOAD_BYTES:
             mb = size / 1024 / 1024
-            return IngestResult(path=key, error=f"{path.name}: the file is {mb:.1f} MB, above the {settings.MAX_UPLOAD_MB} MB limit")
-        data = path.read_bytes()
+            error = f"{path.name}: the file is {mb:.1f} MB, above the {settings.MAX_UPLOAD_MB} MB limit"
+            return Item(path.name, key, sha256="-", result=IngestResult(path=key, error=error))
+        return Item(path.name, key, path.read_bytes())
     except OSError as problem:
-        return IngestResult(path=key, error=f"{path.name}: cannot be read ({problem.strerror})")
-    return ingest_bytes(path.name, data, key)
+        return Item(path.name, key, sha256="-", result=IngestResult(path=key, error=f"{path.name}: cannot be read ({problem.strerror})"))
 
 
 def expand_paths(paths) -> list[Path]:
@@ -101,13 +179,25 @@ def expand_paths(paths) -> list[Path]:
     return files
 
 
-def _unchanged(key: str, sha256: str) -> Document | None:
-    """The document already holding exactly this content, if any."""
-    versions = list(Version.objects.filter(sha256=sha256).order_by().values_list("pk", flat=True)[:1000])
-    if not versions:  # new content, the usual case: one indexed lookup, no join to plan
-        return None
-    holders = list(Document.objects.filter(current__in=versions).order_by("id")[:100])
-    return next((d for d in holders if d.key == key), holders[0] if holders else None)
+def _unchanged(items: list[Item]) -> dict[tuple[str, str], Document]:
+    """(key, sha256) -> the document already holding exactly that content (the one with that
+    key if several do), for the items whose content is stored."""
+    hashes = sorted({item.sha256 for item in items if item.data})
+    if not hashes:
+        return {}
+    marks = ", ".join(["%s"] * len(hashes))
+    known = {sha for (sha,) in select(f"SELECT DISTINCT sha256 FROM {table(Version)} WHERE sha256 IN ({marks})", hashes)}
+    if not known:  # new content, the usual case: one indexed lookup, no join to plan
+        return {}
+    holders: dict[str, list[Document]] = {}
+    for document in Document.objects.filter(current__sha256__in=known).select_related("current").order_by("id"):
+        holders.setdefault(document.current.sha256, []).append(document)
+    found = {}
+    for item in items:
+        candidates = holders.get(item.sha256)
+        if candidates:
+            found[(item.key, item.sha256)] = next((d for d in candidates if d.key == item.key), candidates[0])
+    return found
 
 
 def _describe(result: IngestResult, document: Document, status: str) -> IngestResult:
@@ -117,58 +207,80 @@ def _describe(result: IngestResult, document: Document, status: str) -> IngestRe
 
 
 @transaction.atomic
-def _store(conv: Conversion, key: str, user, visibility) -> tuple[Document, str]:
-    document, created = _lock_document(conv, key, visibility)
-    previous_id = document.current_id
-    version = _new_version(conv, document, user, first=created)
-    passages = _insert_passages(conv, version)
-    document.current = version
-    document.title, document.language = conv.title[:500], conv.language
-    document.doc_type, document.year = conv.doc_type, conv.year
-    document.updated_at = timezone.now()
-    with connection.cursor() as cursor:  # one plain UPDATE: Model.save() writes every column
-        cursor.execute(
+def _store(items: list[Item], user, visibility) -> None:
+    """Store converted files in one transaction: their documents (created or locked), a new
+    version each with its original file, their passages, and the search index. A failure
+    leaves every stored row as it was."""
+    _lock_documents(items, visibility)
+    previous = [item.document.current_id for item in items if item.document.current_id]
+    versions = _new_versions(items, user)
+    passages = _insert_passages(items, versions)
+    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    rows = []
+    for item, version in zip(items, versions):
+        document, conv = item.document, item.conv
+        document.current = version
+        document.title, document.language = conv.title[:500], conv.language
+        document.doc_type, document.year, document.updated_at = conv.doc_type, conv.year, now
+        rows.append((version.pk, document.title, document.language, document.doc_type, document.year, stamp, document.pk))
+    with connection.cursor() as cursor:  # plain UPDATEs: Model.save() writes every column
+        cursor.executemany(
             f"UPDATE {table(Document)} SET current_id = %s, title = %s, language = %s, doc_type = %s, year = %s, updated_at = %s "
-            "WHERE id = %s",
-            [version.pk, document.title, document.language, document.doc_type, document.year,
-             connection.ops.adapt_datetimefield_value(document.updated_at), document.pk],
+            "WHERE id = %s", rows,
         )
     backend = get_backend()
-    if previous_id is not None:
-        backend.unindex_version(previous_id)
-    backend.index(passages, document)
-    return document, "created" if created else "updated"
+    for version_id in previous:
+        backend.unindex_version(version_id)
+    backend.index_documents([(passages[version.pk], item.document) for item, version in zip(items, versions)])
 
 
-def _lock_document(conv: Conversion, key: str, visibility) -> tuple[Document, bool]:
-    """The document with this key, created if new, locked until the transaction ends so that
-    two ingestions of one key make consecutive versions. A new key (the usual case) costs one
-    INSERT ... ON CONFLICT DO NOTHING; get_or_create took a SELECT and a savepoint more."""
+def _lock_documents(items: list[Item], visibility) -> None:
+    """Each item's document, created if its key is new, locked until the transaction ends so
+    that two ingestions of one key make consecutive versions. New keys (the usual case) cost
+    one INSERT ... ON CONFLICT DO NOTHING for the whole batch."""
     now = timezone.now()
-    fields = {"key": key, "title": conv.title[:500], "language": conv.language, "doc_type": conv.doc_type, "year": conv.year,
-              "visibility": Visibility(visibility).value, "created_at": now, "updated_at": now}
-    columns = ", ".join(connection.ops.quote_name(name) for name in fields)
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    inserted = select(
-        f"INSERT INTO {table(Document)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT (key) DO NOTHING RETURNING id",
-        [*list(fields.values())[:-2], stamp, stamp],
-    )
-    if inserted:
-        return Document(pk=inserted[0][0], **fields), True
-    return Document.objects.select_for_update().get(key=key), False
+    stamp, visibility = connection.ops.adapt_datetimefield_value(now), Visibility(visibility).value
+    names = ("key", "title", "language", "doc_type", "year", "visibility", "created_at", "updated_at")
+    values = {item.key: (item.key, item.conv.title[:500], item.conv.language, item.conv.doc_type, item.conv.year, visibility)
+              for item in items}
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
+    created = {}
+    for i in range(0, len(items), 100):  # 8 parameters a row: within SQLite's cap of 999
+        chunk = [values[item.key] + (stamp, stamp) for item in items[i : i + 100]]
+        marks = ", ".join(["(" + ", ".join(["%s"] * len(names)) + ")"] * len(chunk))
+        sql = f"INSERT INTO {table(Document)} ({columns}) VALUES {marks} ON CONFLICT (key) DO NOTHING RETURNING id, key"
+        created.update({key: pk for pk, key in select(sql, [value for row in chunk for value in row])})
+    existing = {}
+    if len(created) < len(items):
+        others = [item.key for item in items if item.key not in created]
+        existing = {d.key: d for d in Document.objects.select_for_update().filter(key__in=others)}
+    for item in items:
+        item.created = item.key in created
+        if item.created:
+            item.document = Document(pk=created[item.key], **dict(zip(names, values[item.key] + (now, now))))
+        else:
+            item.document = existing[item.key]
 
 
-def _new_version(conv: Conversion, document: Document, user, first: bool) -> Version:
-    number = 1 if first else (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    version = Version(
-        document=document, number=number, sha256=conv.sha256, original_name=conv.name[:255],
-        format=conv.format, size=len(conv.data), pages=conv.pages, text_chars=conv.text_chars,
-        status=conv.status, errors=conv.errors, timings={k: round(v, 6) for k, v in conv.timings.items()},
-        uploaded_by=user,
-    )
-    version.file.save(f"{conv.sha256[:16]}/{Path(conv.name).name}", ContentFile(conv.data), save=False)
-    version.save()
-    return version
+def _new_versions(items: list[Item], user) -> list[Version]:
+    """A version per item, numbered after its document's last one, with its original file."""
+    updated = [item.document.pk for item in items if not item.created]
+    last = dict(Version.objects.filter(document__in=updated).values("document").annotate(n=Max("number")).values_list("document", "n")) \
+        if updated else {}
+    versions = []
+    for item in items:
+        conv = item.conv
+        version = Version(
+            document=item.document, number=last.get(item.document.pk, 0) + 1, sha256=conv.sha256, original_name=conv.name[:255],
+            format=conv.format, size=len(conv.data), pages=conv.pages, text_chars=conv.text_chars,
+            status=conv.status, errors=conv.errors, timings={k: round(v, 6) for k, v in conv.timings.items()},
+            uploaded_by=user,
+        )
+        # One folder a month; the name starts with the content's hash (a folder per file cost a mkdir each).
+        version.file.save(f"{conv.sha256[:16]}-{Path(conv.name).name}", ContentFile(conv.data), save=False)
+        versions.append(version)
+    return Version.objects.bulk_create(versions)
 
 
 PASSAGE_COLUMNS = (  # (column, PostgreSQL type)
@@ -177,22 +289,27 @@ PASSAGE_COLUMNS = (  # (column, PostgreSQL type)
 )
 
 
-def _insert_passages(conv: Conversion, version: Version) -> list[tuple[int, str, str, list[str] | None]]:
+def _insert_passages(items: list[Item], versions: list[Version]) -> dict[int, list[tuple]]:
     """Store the blocks as passages in one statement (the ORM's bulk_create cost more than
-    the rest of ingestion); returns (id, text, language, words) rows for the search index."""
+    the rest of ingestion); returns, per version id, (id, text, language, words) rows for the
+    search index."""
     rows = [
         (version.pk, version.document_id, order, b.kind, min(b.level, 20), b.number, b.section, b.section_title[:500], b.page, b.language, b.text)
-        for order, b in enumerate(conv.blocks)
+        for item, version in zip(items, versions) for order, b in enumerate(item.conv.blocks)
     ]
-    table, quote = Passage._meta.db_table, connection.ops.quote_name
+    table_name, quote = Passage._meta.db_table, connection.ops.quote_name
     columns = ", ".join(quote(c) for c, _ in PASSAGE_COLUMNS)
+    ids: dict[int, list[int]] = {version.pk: [] for version in versions}
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # COPY: an INSERT would quote every text into the statement
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(PASSAGE_COLUMNS))})", rows)
-        cursor.execute(f"SELECT id FROM {table} WHERE version_id = %s ORDER BY {quote('order')}", [version.pk])
-        ids = [pid for (pid,) in cursor.fetchall()]
-    return [(pid, block.text, block.language, block.words) for pid, block in zip(ids, conv.blocks)]
+            cursor.executemany(f"INSERT INTO {table_name} ({columns}) VALUES ({', '.join(['%s'] * len(PASSAGE_COLUMNS))})", rows)
+        cursor.execute(f"SELECT id, version_id FROM {table_name} WHERE version_id IN ({', '.join(['%s'] * len(ids))}) "
+                       f"ORDER BY version_id, {quote('order')}", list(ids))
+        for pid, version_id in cursor.fetchall():
+            ids[version_id].append(pid)
+    return {version.pk: [(pid, b.text, b.language, b.words) for pid, b in zip(ids[version.pk], item.conv.blocks)]
+            for item, version in zip(items, versions)}

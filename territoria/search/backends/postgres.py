@@ -51,12 +51,17 @@ class Backend:
 
     def index(self, passages, document) -> None:
         """`passages`: (id, text, language[, words]) rows of one document."""
-        columns = document_columns(document)
+        self.index_documents([(passages, document)])
+
+    def index_documents(self, pairs) -> None:
+        """(passages, document) pairs, in one COPY."""
         with connection.cursor() as cursor, cursor.cursor.copy(
             "COPY search_pg (passage_id, vector, language, doc_type, year, public, document_id) FROM STDIN"
         ) as copy:
-            for pid, text, language, *found in passages:
-                copy.write_row((pid, vector(text, language, *found), *columns))
+            for passages, document in pairs:
+                columns = document_columns(document)
+                for pid, text, language, *found in passages:
+                    copy.write_row((pid, vector(text, language, *found), *columns))
 
     def unindex_version(self, version_id: int) -> None:
         with connection.cursor() as cursor:

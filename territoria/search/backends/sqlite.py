@@ -18,8 +18,12 @@ class Backend:
 
     def index(self, passages, document) -> None:
         """`passages`: (id, text, language[, words]) rows of one document."""
-        columns = document_columns(document)
-        rows = [(pid, index_terms(text, language, *found), *columns) for pid, text, language, *found in passages]
+        self.index_documents([(passages, document)])
+
+    def index_documents(self, pairs) -> None:
+        """(passages, document) pairs, in one statement."""
+        rows = [(pid, index_terms(text, language, *found), *columns)
+                for passages, columns in ((p, document_columns(d)) for p, d in pairs) for pid, text, language, *found in passages]
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts(rowid, terms, language, doc_type, year, public, document_id) VALUES (%s, %s, %s, %s, %s, %s, %s)",

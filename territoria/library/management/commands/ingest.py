@@ -9,7 +9,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from territoria.library.services import expand_paths, ingest_path
+from territoria.library.services import expand_paths, ingest_paths
 
 
 class Command(BaseCommand):
@@ -24,8 +24,7 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
         results = []
-        for path in expand_paths(options["paths"]):
-            result = ingest_path(path)
+        for result in ingest_paths(expand_paths(options["paths"])):  # stored in batches, reported file by file
             results.append(result)
             if not options["json"]:
                 self._print(result)

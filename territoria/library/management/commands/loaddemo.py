@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from territoria.demo.build import build_demo
-from territoria.library.services import ingest_path
+from territoria.library.services import ingest_paths
 
 
 class Command(BaseCommand):
@@ -16,8 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with tempfile.TemporaryDirectory(prefix="territoria-demo-") as folder:
-            for path in build_demo(Path(folder)):
-                result = ingest_path(path, key=f"demo:{path.name}")
+            for result in ingest_paths(build_demo(Path(folder)), key=lambda path: f"demo:{path.name}"):
                 if result.failed:
                     self.stderr.write(f"failed     {result.error}")
                 else:

@@ -1,0 +1,69 @@
+"""Batched ingestion (ingest_many): several files per transaction, the same results as one
+file at a time."""
+
+import pytest
+
+from territoria.library import services
+from territoria.library.models import Document, Passage, Version
+from territoria.library.services import Item, ingest_many
+from territoria.search.backends import Filters
+from territoria.search.engine import search
+
+pytestmark = pytest.mark.django_db
+
+
+def note(i: int, place: str = "Marrakech") -> bytes:
+    return f"Réunion {i} du groupe de travail à {place}.\n\nLa finance locale et le climat.".encode()
+
+
+def test_a_batch_stores_each_file_with_its_own_passages_and_index_rows():
+    results = list(ingest_many(Item(f"n{i}.txt", f"n{i}.txt", note(i)) for i in range(7)))
+    assert [r.status for r in results] == ["created"] * 7
+    assert len({r.id for r in results}) == 7
+    for result in results:
+        document = Document.objects.get(pk=result.id)
+        assert document.current.document_id == document.pk
+        assert Passage.objects.filter(version=document.current).count() == 2
+        assert document.key == result.path
+    assert search("Marrakech", Filters(public_only=False)).total == 7
+
+
+def test_one_key_or_one_content_twice_in_a_batch_behaves_as_one_file_after_the_other():
+    results = list(ingest_many([
+        Item("a.txt", "a.txt", note(1)),
+        Item("a.txt", "a.txt", note(2)),  # same key, new content: a second version
+        Item("copy.txt", "copy.txt", note(2)),  # same content as the file before: unchanged, that document
+        Item("a.txt", "a.txt", note(2)),  # same key and content: unchanged
+    ]))
+    assert [r.status for r in results] == ["created", "updated", "unchanged", "unchanged"]
+    assert len({r.id for r in results}) == 1
+    assert list(Version.objects.filter(document_id=results[0].id).values_list("number", flat=True)) == [2, 1]
+
+
+def test_a_file_the_database_refuses_leaves_the_rest_of_its_batch_stored(monkeypatch):
+    backend_class = type(services.get_backend())
+    original = backend_class.index_documents
+
+    def refuse_bad(self, pairs):
+        if any(document.key == "bad.txt" for _, document in pairs):
+            raise RuntimeError("index refused")
+        return original(self, pairs)
+
+    monkeypatch.setattr(backend_class, "index_documents", refuse_bad)
+    items = [Item("good1.txt", "good1.txt", note(1)), Item("bad.txt", "bad.txt", note(2)), Item("good2.txt", "good2.txt", note(3))]
+    results = list(ingest_many(items))
+    assert [r.status for r in results] == ["created", "failed", "created"]
+    assert "bad.txt: could not be stored (RuntimeError: index refused)" == results[1].error
+    assert sorted(Document.objects.values_list("key", flat=True)) == ["good1.txt", "good2.txt"]
+    assert search("Marrakech", Filters(public_only=False)).total == 2
+
+
+def test_failed_conversions_and_unreadable_files_keep_their_place_in_the_results(tmp_path):
+    (tmp_path / "a.txt").write_bytes(note(1))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "b.txt").write_bytes(note(2))
+    paths = [tmp_path / "a.txt", tmp_path / "empty.txt", tmp_path / "missing.txt", tmp_path / "b.txt"]
+    results = list(services.ingest_paths(paths))
+    assert [r.status for r in results] == ["created", "failed", "failed", "created"]
+    assert results[1].error.startswith("empty.txt:") and results[2].error.startswith("missing.txt: cannot be read")
+    assert [r.path for r in results] == [str(p.resolve()) for p in paths]
