@@ -262,7 +262,7 @@ def measure_ingest(docs, singles) -> dict:
     (ingest_many: files stored in batches), then extraction of the same documents on its own
     (issue #3: extraction should add no more time than ingestion); then `singles`, other
     documents, one ingest_bytes() call each, as the upload page does."""
-    from territoria.extraction.pipeline import extract_document
+    from territoria.extraction.pipeline import extract_all
     from territoria.library import services
     from territoria.library.models import Document, Version
 
@@ -273,13 +273,13 @@ def measure_ingest(docs, singles) -> dict:
     stages = add_up(Version.objects.filter(document__key__startswith="bench/doc").values_list("timings", flat=True))
     steps = {"store+index": steps.get("_store", 0.0)}
     steps["other"] = seconds - sum(stages.values()) - sum(steps.values())
-    documents = list(Document.objects.filter(key__startswith="bench/doc").select_related("current"))
+    documents = list(Document.objects.filter(key__startswith="bench/doc").select_related("current").order_by("id"))
     started = time.perf_counter()
-    for document in documents:
-        extract_document(document)
+    for _ in extract_all(documents):  # as `territoria extract --all` does: a transaction per batch of documents
+        pass
     extraction = time.perf_counter() - started
     extractors = extractor_timings()
-    extract, services._extract = services._extract, lambda document: []
+    extract, services._extract = services._extract, lambda documents: {}
     try:
         single_started, single_cpu = time.perf_counter(), cpu_seconds()
         for name, data in singles:

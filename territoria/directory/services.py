@@ -19,12 +19,12 @@ from territoria.directory.models import KINDS, WORKING_LANGUAGES, Membership, Or
 # --- Records from extraction -------------------------------------------------------------
 
 
-def sync_document(document) -> dict[str, int]:
-    """Give every live organisation and person fact of a document its directory record; a
+def sync_documents(documents) -> dict[str, int]:
+    """Give every live organisation and person fact of the documents its directory record; a
     person gets a membership (with the post they hold) of the organisation the text names."""
     from territoria.extraction.models import Fact, Kind
 
-    ids = _facts_without_record(document)
+    ids = _facts_without_record([d.pk for d in documents])
     facts = list(Fact.objects.filter(pk__in=ids).order_by("kind", "id")) if ids else []
     new_orgs = [f for f in facts if f.kind == Kind.ORGANISATION]
     for fact in new_orgs:  # live, so merged into no other fact, and without a record (the query says so)
@@ -40,17 +40,17 @@ def sync_document(document) -> dict[str, int]:
     return {"organisations": len(new_orgs), "people": len(new_people)}
 
 
-def _facts_without_record(document) -> list[int]:
-    """Ids of the document's live organisation and person facts with no record yet: one plain
+def _facts_without_record(document_ids: list[int]) -> list[int]:
+    """Ids of the documents' live organisation and person facts with no record yet: one plain
     query, as most documents (after the first few) name only organisations already known."""
     from territoria.core.sql import select, table
     from territoria.extraction.models import Fact, Kind, Source, State
 
     sql = (f"SELECT DISTINCT f.id FROM {table(Fact)} f JOIN {table(Source)} s ON s.fact_id = f.id "
-           f"WHERE s.document_id = %s AND f.state <> %s AND f.merged_into_id IS NULL AND ("
+           f"WHERE s.document_id IN ({', '.join(['%s'] * len(document_ids))}) AND f.state <> %s AND f.merged_into_id IS NULL AND ("
            f"(f.kind = %s AND NOT EXISTS (SELECT 1 FROM {table(Organisation)} o WHERE o.fact_id = f.id)) OR "
            f"(f.kind = %s AND NOT EXISTS (SELECT 1 FROM {table(Person)} p WHERE p.fact_id = f.id)))")
-    return [row[0] for row in select(sql, [document.pk, State.REJECTED, Kind.ORGANISATION, Kind.PERSON])]
+    return [row[0] for row in select(sql, [*document_ids, State.REJECTED, Kind.ORGANISATION, Kind.PERSON])]
 
 
 def _organisation_named(name: str | None) -> Organisation | None:

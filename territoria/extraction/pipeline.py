@@ -30,11 +30,12 @@ EXTRACTORS = [
     ("events", "territoria.extraction.extractors.events.extract"),
     ("topics", "territoria.extraction.extractors.topics.extract"),
 ]
-# What follows the facts once they are stored: each takes the document and brings its app in step.
+# What follows the facts once they are stored: each takes a batch of documents and brings its app in step.
 FOLLOWERS = [
-    ("directory", "territoria.directory.services.sync_document"),  # organisation and person records
-    ("calendar", "territoria.events.services.sync_document"),  # events from event facts
+    ("directory", "territoria.directory.services.sync_documents"),  # organisation and person records
+    ("calendar", "territoria.events.services.sync_documents"),  # events from event facts
 ]
+BATCH = 50  # documents extract_all stores in one transaction
 MAX_PASSAGE_CHARS = 20_000  # longer passages are read up to here: bounded time on hostile text
 
 
@@ -51,12 +52,22 @@ class PassageRow(NamedTuple):
 
 
 def load_passages(document) -> list[PassageRow]:
-    if not document.current_id:
-        return []
-    columns = ", ".join(connection.ops.quote_name(name) for name in ("id", "order", "kind", "section", "section_title", "language", "text"))
-    rows = _select(f'SELECT {columns} FROM {_table(Passage)} WHERE version_id = %s ORDER BY {connection.ops.quote_name("order")}',
-                   [document.current_id])
-    return list(map(PassageRow._make, rows))
+    return load_passages_of([document])[document.current_id] if document.current_id else []
+
+
+def load_passages_of(documents) -> dict[int, list[PassageRow]]:
+    """Current version id -> its passages as plain rows, in order, for a batch of documents."""
+    versions = [d.current_id for d in documents if d.current_id]
+    found: dict[int, list[PassageRow]] = {v: [] for v in versions}
+    if not versions:
+        return found
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in ("version_id", "id", "order", "kind", "section", "section_title", "language", "text"))
+    rows = _select(f"SELECT {columns} FROM {_table(Passage)} WHERE version_id IN ({', '.join(['%s'] * len(versions))}) "
+                   f"ORDER BY version_id, {quote('order')}", versions)
+    for version_id, *row in rows:
+        found[version_id].append(PassageRow._make(row))
+    return found
 
 
 @dataclass
@@ -66,6 +77,7 @@ class Candidate:
     data: dict
     sources: list[tuple[object, int, int]] = field(default_factory=list)  # (passage, start, end)
     document_scoped: bool = False
+    document_id: int | None = None  # set by the pipeline: the document the candidate was read in
 
 
 class Context:
@@ -104,12 +116,49 @@ class Context:
 
 
 def extract_document(document) -> Run:
-    """Run every extractor on the current version and store the result.
+    """Run every extractor on the current version and store the result (see extract_documents)."""
+    return extract_documents([document])[0]
 
-    The facts, the followers' work and the run are stored in one transaction (one commit,
-    not one per follower row); each follower runs in a savepoint, so a failing one is undone
-    alone and the facts stay."""
-    context = Context(document, load_passages(document))
+
+def extract_all(documents, batch: int = BATCH):
+    """extract_documents over any number of documents, BATCH at a time; yields (document, run)."""
+    documents = list(documents)
+    for i in range(0, len(documents), batch):
+        chunk = documents[i : i + batch]
+        yield from zip(chunk, extract_documents(chunk))
+
+
+def extract_documents(documents) -> list[Run]:
+    """Run every extractor on each document's current version and store the results: a Run per
+    document, in order.
+
+    A batch's facts, the followers' work and the runs are stored in one transaction (one commit
+    and a few statements for the whole batch, not a dozen round trips per document); each
+    follower runs in a savepoint, so a failing one is undone alone and the facts stay. A batch
+    the database refuses is stored again document by document. The store's and followers' time
+    is shared evenly among the batch's runs."""
+    documents = list(documents)
+    passages = load_passages_of(documents)
+    work = [_extract_one(document, passages.get(document.current_id, [])) for document in documents]
+    try:
+        return _store_batch(work)
+    except Exception:
+        if len(work) == 1:
+            raise
+        return [_store_batch([one])[0] for one in work]
+
+
+@dataclass
+class _Work:
+    document: object
+    context: Context
+    candidates: list[Candidate]
+    errors: list[str]
+    timings: dict[str, float]
+
+
+def _extract_one(document, passages) -> _Work:
+    context = Context(document, passages)
     candidates, errors, timings = [], [], {}
     for name, path in EXTRACTORS:
         started = time.perf_counter()
@@ -118,21 +167,34 @@ def extract_document(document) -> Run:
         except Exception as problem:  # one extractor failing leaves the others' facts
             errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
         timings[name] = round(time.perf_counter() - started, 6)
+    for candidate in candidates:
+        candidate.document_id = document.pk
+    return _Work(document, context, candidates, errors, timings)
+
+
+def _store_batch(work: list[_Work]) -> list[Run]:
+    share = 1 / len(work)
     with transaction.atomic():
         started = time.perf_counter()
-        counts = reconcile(document, candidates, context.topics)
-        timings["store"] = round(time.perf_counter() - started, 6)
+        counts = reconcile_batch(work)
+        stored = round((time.perf_counter() - started) * share, 6)
+        documents = [w.document for w in work]
+        follower_errors, follower_timings = [], {}
         for name, path in FOLLOWERS:
             started = time.perf_counter()
             try:
                 with transaction.atomic():
-                    import_string(path)(document)
+                    import_string(path)(documents)
             except Exception as problem:  # a failing follower leaves the facts and the others' work
-                errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
-            timings[name] = round(time.perf_counter() - started, 6)
-        status = "partial" if errors else "success"
-        version = document.current.number if document.current else 0
-        return Run.objects.create(document=document, version_number=version, status=status, errors=errors, timings=timings, counts=counts)
+                follower_errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
+            follower_timings[name] = round((time.perf_counter() - started) * share, 6)
+        runs = []
+        for w, document_counts in zip(work, counts):
+            errors = w.errors + follower_errors
+            runs.append(Run(document=w.document, version_number=w.document.current.number if w.document.current else 0,
+                            status="partial" if errors else "success", errors=errors,
+                            timings={**w.timings, "store": stored, **follower_timings}, counts=document_counts))
+        return Run.objects.bulk_create(runs)
 
 
 def _group(candidates: list[Candidate]) -> dict[tuple[str, str], Candidate]:
@@ -159,31 +221,46 @@ def merge_data(old: dict, new: dict) -> dict:
     return merged
 
 
-@transaction.atomic(savepoint=False)  # within extract_document's transaction, a savepoint would be two more round trips
 def reconcile(document, candidates: list[Candidate], topics: list[tuple]) -> dict:
-    """Store one document's candidates in a handful of plain statements, whatever their number."""
-    previous = _clear(document)
-    _insert(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), topics)
-    grouped = _group(candidates)
-    facts = _facts_for(document, grouped)
+    """Store one document's candidates (see reconcile_batch)."""
+    context = Context(document, [])
+    context.topics = topics
+    for candidate in candidates:
+        candidate.document_id = document.pk
+    return reconcile_batch([_Work(document, context, candidates, [], {})])[0]
+
+
+@transaction.atomic(savepoint=False)  # within extract_documents' transaction, a savepoint would be two more round trips
+def reconcile_batch(work: list[_Work]) -> list[dict]:
+    """Store a batch of documents' candidates in a handful of plain statements, whatever their
+    number; returns each document's counts of facts by kind."""
+    previous = _clear([w.document.pk for w in work])
+    _insert(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), [row for w in work for row in w.context.topics])
+    grouped = _group([c for w in work for c in w.candidates])
+    facts = _facts_for(grouped)
+    document_of = {p.pk: w.document.pk for w in work for p in w.context.passages}
     _insert(Source, ("fact_id", "document_id", "passage_id", "start", "end"),
-            [(facts[ident], document.pk, p.pk, s, e) for ident, c in grouped.items() for p, s, e in c.sources])
+            [(facts[ident], document_of[p.pk], p.pk, s, e) for ident, c in grouped.items() for p, s, e in c.sources])
     _forget_orphans(previous)
-    counts: dict[str, int] = {}
-    for kind, _ in grouped:
-        counts[kind] = counts.get(kind, 0) + 1
+    counts = []
+    for w in work:
+        kinds: dict[str, int] = {}
+        for kind, _ in {(c.kind, c.key) for c in w.candidates}:
+            kinds[kind] = kinds.get(kind, 0) + 1
+        counts.append(kinds)
     return counts
 
 
-def _clear(document) -> set[int]:
-    """Delete the document's sources and topics; the ids of the facts those sources supported."""
+def _clear(document_ids: list[int]) -> set[int]:
+    """Delete the documents' sources and topics; the ids of the facts those sources supported."""
     sources, topics = _table(Source), _table(Topic)
+    where = f"document_id IN ({', '.join(['%s'] * len(document_ids))})"
     if connection.vendor == "postgresql":  # one round trip
-        sql = f"WITH topics AS (DELETE FROM {topics} WHERE document_id = %s) DELETE FROM {sources} WHERE document_id = %s RETURNING fact_id"
-        return {row[0] for row in _select(sql, [document.pk, document.pk])}
+        sql = f"WITH topics AS (DELETE FROM {topics} WHERE {where}) DELETE FROM {sources} WHERE {where} RETURNING fact_id"
+        return {row[0] for row in _select(sql, [*document_ids, *document_ids])}
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {topics} WHERE document_id = %s", [document.pk])
-    return {row[0] for row in _select(f"DELETE FROM {sources} WHERE document_id = %s RETURNING fact_id", [document.pk])}
+        cursor.execute(f"DELETE FROM {topics} WHERE {where}", document_ids)
+    return {row[0] for row in _select(f"DELETE FROM {sources} WHERE {where} RETURNING fact_id", document_ids)}
 
 
 def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
@@ -231,7 +308,7 @@ def _existing(grouped: dict) -> dict[tuple[str, str], list]:
     return found
 
 
-def _create(document, candidates: list[Candidate]) -> dict[tuple[str, str], int]:
+def _create(candidates: list[Candidate]) -> dict[tuple[str, str], int]:
     """Insert new facts a few hundred a statement, their ids read back by RETURNING."""
     quote, now, ids = connection.ops.quote_name, timezone.now(), {}
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
@@ -241,7 +318,7 @@ def _create(document, candidates: list[Candidate]) -> dict[tuple[str, str], int]
         chunk = candidates[i : i + size]
         values = ", ".join([f"(%s, %s, %s{cast}, %s, %s, %s)"] * len(chunk))
         params = [value for c in chunk for value in (c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED,
-                                                     document.pk if c.document_scoped else None, now)]
+                                                     c.document_id if c.document_scoped else None, now)]
         sql = f"INSERT INTO {_table(Fact)} ({columns}) VALUES {values} RETURNING kind, key, id"
         ids.update({(kind, key): pk for kind, key, pk in _select(sql, params)})
     return ids
@@ -253,10 +330,10 @@ def _follow_merges(row: list) -> list:
     return row
 
 
-def _facts_for(document, grouped: dict) -> dict[tuple[str, str], int]:
+def _facts_for(grouped: dict) -> dict[tuple[str, str], int]:
     """Fact ids by identity: existing facts (refreshed unless reviewed), new ones created in bulk."""
     existing = _existing(grouped)
-    ids, refreshed = _create(document, [c for ident, c in grouped.items() if ident not in existing]), []
+    ids, refreshed = _create([c for ident, c in grouped.items() if ident not in existing]), []
     for ident, row in existing.items():
         pk, state, _, data = _follow_merges(row)
         ids[ident] = pk

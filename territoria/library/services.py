@@ -115,10 +115,12 @@ def _ingest_batch(batch: list[Item], user, visibility, extract: bool):
                         _store([item], user, visibility)
                     except Exception:
                         _failed_to_store(item)
+    stored = [item for item in batch if item.document is not None and not item.result.error]
+    warnings = _extract([item.document for item in stored]) if extract and stored else {}
+    for item in stored:
+        item.result.warnings = item.conv.errors + warnings.get(item.document.pk, [])
+        _describe(item.result, item.document, "created" if item.created else "updated")
     for item in batch:
-        if item.document is not None and not item.result.error:
-            item.result.warnings = item.conv.errors + (_extract(item.document) if extract else [])
-            _describe(item.result, item.document, "created" if item.created else "updated")
         item.data, item.conv = b"", None  # a batch's files and passages need not outlive it
         yield item.result
 
@@ -130,15 +132,16 @@ def _failed_to_store(item: Item) -> None:
     item.result.error = f"{item.name}: could not be stored ({type(problem).__name__}: {problem})"
 
 
-def _extract(document: Document) -> list[str]:
-    """Facts are extracted at ingestion; a failing extractor is a warning, not a failure."""
-    from territoria.extraction.pipeline import extract_document
+def _extract(documents: list[Document]) -> dict[int, list[str]]:
+    """Facts are extracted at ingestion, a batch at a time; a failing extractor is a warning,
+    not a failure. Document id -> its warnings."""
+    from territoria.extraction.pipeline import extract_documents
 
     try:
-        return [f"extraction: {e}" for e in extract_document(document).errors]
+        return {d.pk: [f"extraction: {e}" for e in run.errors] for d, run in zip(documents, extract_documents(documents))}
     except Exception as problem:
-        logger.exception("extraction of %s failed", document.pk)
-        return [f"extraction failed ({type(problem).__name__}: {problem})"]
+        logger.exception("extraction of %s failed", [d.pk for d in documents])
+        return {d.pk: [f"extraction failed ({type(problem).__name__}: {problem})"] for d in documents}
 
 
 def ingest_path(path: Path, key: str | None = None) -> IngestResult:
