@@ -210,6 +210,25 @@ def _group(candidates: list[Candidate]) -> dict[tuple[str, str], Candidate]:
     return grouped
 
 
+def _group_batch(groups: list[dict[tuple[str, str], Candidate]]) -> dict[tuple[str, str], Candidate]:
+    """Each document's grouped candidates folded in order, a later document's values first, as
+    if the documents had been stored one after the other (reconciling with a stored fact keeps
+    the new candidate's values and fills its gaps from the fact)."""
+    if len(groups) == 1:
+        return groups[0]
+    folded: dict[tuple[str, str], Candidate] = {}
+    for grouped in groups:
+        for ident, candidate in grouped.items():
+            earlier = folded.get(ident)
+            if earlier is None:
+                folded[ident] = candidate
+            else:
+                candidate.sources = earlier.sources + candidate.sources
+                candidate.data = merge_data(candidate.data, earlier.data)
+                folded[ident] = candidate
+    return folded
+
+
 def merge_data(old: dict, new: dict) -> dict:
     """Keep known values, fill gaps, union alias lists."""
     merged = dict(old)
@@ -236,7 +255,7 @@ def reconcile_batch(work: list[_Work]) -> list[dict]:
     number; returns each document's counts of facts by kind."""
     previous = _clear([w.document.pk for w in work])
     _insert(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), [row for w in work for row in w.context.topics])
-    grouped = _group([c for w in work for c in w.candidates])
+    grouped = _group_batch([_group(w.candidates) for w in work])
     facts = _facts_for(grouped)
     document_of = {p.pk: w.document.pk for w in work for p in w.context.passages}
     _insert(Source, ("fact_id", "document_id", "passage_id", "start", "end"),

@@ -26,6 +26,7 @@ EXPLICIT_RE = re.compile(
 )
 # Every match of EXPLICIT_RE holds one of these (it is case-sensitive, as they are).
 EXPLICIT_WORDS = ("ODD", "SDG", "ODS", "bjecti", "bjetivo", "oal")
+EXPLICIT_HINT = re.compile("|".join(EXPLICIT_WORDS))  # one scan of the text for any of them
 NUMBER_RE = re.compile(NUMBER)
 CODES = None  # key of a trie node's codes (no stem is None)
 ACRONYM_RE = re.compile(r"\b(?:ODD|SDGs?|ODS)\s*(?P<n>1[0-7]|[1-9])\b")
@@ -34,8 +35,8 @@ ACRONYM_RE = re.compile(r"\b(?:ODD|SDGs?|ODS)\s*(?P<n>1[0-7]|[1-9])\b")
 def explicit_sdgs(text: str) -> dict[str, list[str]]:
     """{'5': ['5'], '11': ['11.3']} for the goals (and targets) a text names."""
     found: dict[str, list[str]] = {}
-    if not any(word in text for word in EXPLICIT_WORDS):
-        return found  # most passages name no goal: a few substring tests spare the regex's scan
+    if not EXPLICIT_HINT.search(text):
+        return found  # most passages name no goal: one quick scan spares the regex's
     for match in EXPLICIT_RE.finditer(text):
         generic = match.group(0).split()[0].lower().startswith(("objectif", "goal", "objetivo"))
         numbers = NUMBER_RE.findall(match["list"])
@@ -114,6 +115,80 @@ def score(text: str, language: str | None = None) -> tuple[dict[str, float], dic
     sdgs.update({goal: 1.0 for goal in explicit})
     themes = _scores(implicit_weights(stems, lexicon("themes.json")[language]))
     return sdgs, themes, explicit
+
+
+SDG_CODES, THEME_CODES = "\x00sdg", "\x00theme"  # keys of a joint trie node's codes (no stem holds a NUL)
+
+
+@lru_cache(maxsize=1)
+def joint_lexicon() -> dict[str, dict]:
+    """language -> one trie holding both lexicons, each phrase's codes under its scheme's key, so
+    a text is walked once for SDGs and themes together (see tags)."""
+    joint: dict[str, dict] = {}
+    for language in ("en", "fr", "es"):
+        joint[language] = {}
+        for name, key in (("sdg_keywords.json", SDG_CODES), ("themes.json", THEME_CODES)):
+            _graft(joint[language], lexicon(name)[language], key)
+    return joint
+
+
+def _graft(into: dict, trie: dict, key: str) -> None:
+    for stem, child in trie.items():
+        if stem is CODES:
+            into[key] = child
+        else:
+            _graft(into.setdefault(stem, {}), child, key)
+
+
+def tags(text: str, language: str, stems: list[str] | None = None) -> tuple[list[tuple[str, float]], list[tuple[str, float]], dict]:
+    """What `score` then `tagged` give, in one walk and without scoring what cannot pass the
+    threshold: ([(sdg, score)], [(theme, score)], explicit targets), best first."""
+    stems = terms(text, language) if stems is None else stems
+    explicit = explicit_sdgs(text)
+    trie = joint_lexicon()[language]
+    sdg_weights: dict[str, float] = {}
+    theme_weights: dict[str, float] = {}
+    resume_sdg = resume_theme = 0
+    for i in [i for i, first in enumerate(stems) if first in trie]:  # most stems start no phrase
+        want_sdg, want_theme = i >= resume_sdg, i >= resume_theme
+        if not (want_sdg or want_theme):
+            continue
+        node = trie[stems[i]]
+        sdg = (1, node[SDG_CODES]) if want_sdg and SDG_CODES in node else None
+        theme = (1, node[THEME_CODES]) if want_theme and THEME_CODES in node else None
+        n = 1
+        for stem in stems[i + 1 : i + MAX_PHRASE]:
+            node = node.get(stem)
+            if node is None:
+                break
+            n += 1
+            if want_sdg and SDG_CODES in node:
+                sdg = n, node[SDG_CODES]
+            if want_theme and THEME_CODES in node:
+                theme = n, node[THEME_CODES]
+        if sdg:
+            for code in sdg[1]:
+                sdg_weights[code] = sdg_weights.get(code, 0.0) + sdg[0]
+            resume_sdg = i + sdg[0]
+        if theme:
+            for code in theme[1]:
+                theme_weights[code] = theme_weights.get(code, 0.0) + theme[0]
+            resume_theme = i + theme[0]
+    sdgs = {code: _score(w) for code, w in sdg_weights.items() if w >= PASSING_WEIGHT or code in explicit}
+    sdgs.update({goal: 1.0 for goal in explicit})
+    themes = {code: _score(w) for code, w in theme_weights.items() if w >= PASSING_WEIGHT}
+    return _best_first(sdgs), _best_first(themes), explicit
+
+
+PASSING_WEIGHT = 1.5  # weights are sums of phrase lengths: 1 scores 0.465, below THRESHOLD; 2 scores 0.713
+
+
+def _score(weight: float) -> float:
+    return round(1 - math.exp(-weight / SCALE), 3)
+
+
+def _best_first(scores: dict[str, float]) -> list[tuple[str, float]]:
+    return sorted(((c, s) for c, s in scores.items() if s >= THRESHOLD), key=lambda cs: -cs[1])
 
 
 def _scores(weights: dict[str, float]) -> dict[str, float]:

@@ -14,7 +14,7 @@ def extract(context) -> list:
         text = context.text(passage)
         if len(text) < 12:
             continue
-        sdgs, themes, explicit = topics.score(text, passage.language)
-        rows.extend((passage.pk, document_id, SDG, code, sdgs[code], code in explicit) for code in topics.tagged(sdgs))
-        rows.extend((passage.pk, document_id, THEME, code, themes[code], False) for code in topics.tagged(themes))
+        sdgs, themes, explicit = topics.tags(text, passage.language)
+        rows.extend((passage.pk, document_id, SDG, code, score, code in explicit) for code, score in sdgs)
+        rows.extend((passage.pk, document_id, THEME, code, score, False) for code, score in themes)
     return []
