@@ -90,9 +90,16 @@ class Organisation(models.Model):
     @classmethod
     def create_for_fact(cls, fact) -> "Organisation":
         """A new record for an organisation fact that has none."""
+        organisation = cls.from_fact(fact)
+        organisation.save()
+        return organisation
+
+    @classmethod
+    def from_fact(cls, fact) -> "Organisation":
+        """The record an organisation fact gives, unsaved."""
         data = fact.data
-        return cls.objects.create(name=data.get("name") or fact.key, acronym=data.get("acronym") or "", aliases=data.get("aliases") or [],
-                                  kind=data.get("kind") or "", country=data.get("country") or "", fact=fact)
+        return cls(name=data.get("name") or fact.key, acronym=data.get("acronym") or "", aliases=data.get("aliases") or [],
+                   kind=data.get("kind") or "", country=data.get("country") or "", fact=fact)
 
     @classmethod
     def for_iati(cls, ref: str, name: str, type_code: str = "") -> "Organisation":

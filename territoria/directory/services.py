@@ -27,17 +27,35 @@ def sync_documents(documents) -> dict[str, int]:
     ids = _facts_without_record([d.pk for d in documents])
     facts = list(Fact.objects.filter(pk__in=ids).order_by("kind", "id")) if ids else []
     new_orgs = [f for f in facts if f.kind == Kind.ORGANISATION]
-    for fact in new_orgs:  # live, so merged into no other fact, and without a record (the query says so)
-        Organisation.create_for_fact(fact)
+    # Live, so merged into no other fact, and without a record (the query says so): one INSERT for all.
+    Organisation.objects.bulk_create([Organisation.from_fact(fact) for fact in new_orgs])
     new_people = [f for f in facts if f.kind == Kind.PERSON]
-    for fact in new_people:
-        person = Person.objects.create(name=fact.data.get("name") or fact.key, fact=fact)
-        organisation = _organisation_named(fact.data.get("organisation"))
-        if organisation:
-            role = (fact.data.get("role") or "")[:300]
-            post = Post.objects.get_or_create(organisation=organisation, label=role)[0] if role else None
-            Membership.objects.create(person=person, organisation=organisation, role=role, post=post)
+    people = Person.objects.bulk_create([Person(name=fact.data.get("name") or fact.key, fact=fact) for fact in new_people])
+    named = _organisations_named({fact.data.get("organisation") for fact in new_people} - {None, ""})
+    named[None] = named[""] = None
+    held = [(person, named[fact.data.get("organisation")], (fact.data.get("role") or "")[:300]) for person, fact in zip(people, new_people)]
+    held = [(person, organisation, role) for person, organisation, role in held if organisation]
+    posts = _posts({(organisation.pk, role) for _, organisation, role in held if role})
+    Membership.objects.bulk_create([Membership(person=person, organisation=organisation, role=role, post=posts.get((organisation.pk, role)))
+                                    for person, organisation, role in held])
     return {"organisations": len(new_orgs), "people": len(new_people)}
+
+
+def _posts(wanted: set[tuple[int, str]]) -> dict[tuple[int, str], Post]:
+    """(organisation id, label) -> its Post, the missing ones created: three statements for a batch."""
+    if not wanted:
+        return {}
+
+    def stored():
+        query = Post.objects.filter(organisation_id__in={o for o, _ in wanted}, label__in={label for _, label in wanted})
+        return {(post.organisation_id, post.label): post for post in query}
+
+    found = stored()
+    missing = wanted - set(found)
+    if missing:
+        Post.objects.bulk_create([Post(organisation_id=o, label=label) for o, label in sorted(missing)], ignore_conflicts=True)
+        found = stored()
+    return {key: post for key, post in found.items() if key in wanted}
 
 
 def _facts_without_record(document_ids: list[int]) -> list[int]:
@@ -53,6 +71,24 @@ def _facts_without_record(document_ids: list[int]) -> list[int]:
     return [row[0] for row in select(sql, [*document_ids, State.REJECTED, Kind.ORGANISATION, Kind.PERSON])]
 
 
+def _organisations_named(names: set[str]) -> dict[str, Organisation | None]:
+    """_organisation_named for many names: their facts and records found in two queries."""
+    from territoria.extraction.models import Fact
+
+    fact_ids = organisation_fact_ids(names)
+    records = {o.fact_id: o for o in Organisation.objects.filter(fact_id__in=set(fact_ids.values()))} if fact_ids else {}
+    found = {}
+    for name in sorted(names):
+        fact_id = fact_ids.get(name)
+        if fact_id is None:
+            found[name] = Organisation.objects.filter(name=name).first()
+        else:
+            if fact_id not in records:  # a live fact is merged into no other: its record, else a new one
+                records[fact_id] = Organisation.create_for_fact(Fact.objects.get(pk=fact_id))
+            found[name] = records[fact_id]
+    return found
+
+
 def _organisation_named(name: str | None) -> Organisation | None:
     from territoria.extraction.models import Fact
 
@@ -63,6 +99,30 @@ def _organisation_named(name: str | None) -> Organisation | None:
         return Organisation.objects.filter(name=name).first()
     # A live fact is merged into no other: its record is the one pointing to it, else a new one.
     return Organisation.objects.filter(fact_id=fact_id).first() or Organisation.create_for_fact(Fact.objects.get(pk=fact_id))
+
+
+def organisation_fact_ids(names) -> dict[str, int]:
+    """organisation_fact_id for many names, in one query (names the ORM compares as JSON
+    literals, or another database, one by one)."""
+    from django.db import connection
+
+    from territoria.core.sql import select, table
+    from territoria.extraction.models import Fact, Kind, State
+
+    names = sorted(names)
+    # The indexed expression (extraction migration 0003) in WHERE, the name as text in SELECT.
+    indexed, mark, text = {"postgresql": ("(data -> 'name')", "%s::jsonb", "data ->> 'name'"),
+                           "sqlite": ("JSON_EXTRACT(data, '$.name')", "%s", "JSON_EXTRACT(data, '$.name')")}.get(connection.vendor, (None,) * 3)
+    plain = [n for n in names if n not in ("true", "false", "null")] if indexed else []
+    found = {n: i for n in set(names) - set(plain) if (i := organisation_fact_id(n)) is not None}
+    for start in range(0, len(plain), 500):
+        chunk = plain[start : start + 500]
+        values = [json.dumps(n) for n in chunk] if connection.vendor == "postgresql" else chunk
+        sql = (f"SELECT {text}, id FROM {table(Fact)} WHERE {indexed} IN ({', '.join([mark] * len(chunk))}) "
+               "AND kind = %s AND state <> %s AND merged_into_id IS NULL ORDER BY id")
+        for name, fact_id in select(sql, [*values, Kind.ORGANISATION, State.REJECTED]):
+            found.setdefault(name, fact_id)  # the first by id, as organisation_fact_id
+    return found
 
 
 def organisation_fact_id(name: str) -> int | None:
