@@ -137,8 +137,21 @@ def sync(facts=None) -> dict:
     query = Fact.objects.live().filter(kind=FactKind.EVENT) if facts is None else facts
     facts = list(query.order_by("id"))
     known = _Known.of(facts)
-    for fact in facts:
-        counts["created" if _sync_fact(fact, known) else "updated"] += 1
+    synced = [(fact, *_refresh(fact, known)) for fact in facts]
+    Event.objects.bulk_create([event for _, event, created, _ in synced if created])  # new events, a few statements for all
+    for _, event, created, changed in synced:
+        if changed and not created:
+            event.save()
+    order = []  # (event, documents newly linked, documents whose agenda it may own), in fact order
+    for fact, event, _, _ in synced:
+        documents = {s.document_id for s in known.sources.get(fact.pk, [])}
+        order.append((event, documents - known.documents.get(event.pk, set()), set() if event.edited else documents & known.with_agenda))
+    Event.documents.through.objects.bulk_create([Event.documents.through(event_id=event.pk, document_id=document)
+                                                 for event, linked, _ in order for document in sorted(linked)], ignore_conflicts=True)
+    _link_organisers([(fact, event) for fact, event, _, _ in synced if not event.edited])
+    _sync_agendas(order)
+    counts["created"] = sum(created for _, _, created, _ in synced)
+    counts["updated"] = len(synced) - counts["created"]
     counts["removed"] = remove_stale()
     return counts
 
@@ -206,7 +219,8 @@ def _with_agenda(documents: set[int]) -> set[int]:
             if kind == FactKind.AGENDA_ITEM and state != "rejected" and merged_into is None}
 
 
-def _sync_fact(fact: Fact, known: _Known) -> bool:
+def _refresh(fact: Fact, known: _Known) -> tuple[Event, bool, bool]:
+    """The fact's event, new (unsaved) or refreshed in memory: (event, created, changed)."""
     sources = known.sources.get(fact.pk, [])
     event = known.events.get(fact.pk)
     created = event is None
@@ -219,16 +233,8 @@ def _sync_fact(fact: Fact, known: _Known) -> bool:
     topics = [topic for passage in {s.passage_id for s in sources} for topic in known.topics.get(passage, ())]
     event.sdgs = sorted({int(code.split(".")[0]) for scheme, code in topics if scheme == Topic.Scheme.SDG})
     event.themes = sorted({code for scheme, code in topics if scheme == Topic.Scheme.THEME})
-    event.normalise()
-    if event.stored_values() != before:  # re-extraction mostly finds the event as it was
-        event.save()
-    documents = {s.document_id for s in sources} - known.documents.get(event.pk, set())
-    if documents:
-        event.documents.add(*documents)
-    if not event.edited:
-        _link_organiser(event, fact.data.get("organiser"))
-        _sync_agenda(event, {s.document_id for s in sources} & known.with_agenda)  # a document without agenda rows has nothing to give
-    return created
+    event.normalise()  # what save() does: bulk_create does not call it
+    return event, created, event.stored_values() != before  # re-extraction mostly finds the event as it was
 
 
 def _fill_from_fact(event: Event, fact: Fact, sources, series: list) -> None:
@@ -261,44 +267,68 @@ def series_for(name: str, candidates: list | None = None):
     return None
 
 
-def _link_organiser(event: Event, name: str | None) -> None:
-    if not name:
-        return
+def _link_organisers(extracted: list[tuple[Fact, Event]]) -> None:
+    """Each event's organiser, as the fact names it, linked to its directory record."""
+    named: dict[str, Organisation | None] = {}
+    links = []
+    for fact, event in extracted:
+        name = fact.data.get("organiser")
+        if not name:
+            continue
+        if name not in named:
+            named[name] = _organiser_named(name)
+        if named[name]:
+            links.append(Event.organisers.through(event_id=event.pk, organisation_id=named[name].pk))
+    Event.organisers.through.objects.bulk_create(links, ignore_conflicts=True)
+
+
+def _organiser_named(name: str) -> Organisation | None:
     organisation = Organisation.objects.filter(Q(name=name) | Q(acronym=name)).first()
     if organisation is None:
         fact_id = organisation_fact_id(name)
         organisation = Organisation.for_fact(Fact.objects.get(pk=fact_id)) if fact_id else None
-    if organisation:
-        event.organisers.add(organisation)
+    return organisation
 
 
-def _sync_agenda(event: Event, documents: set[int]) -> None:
-    """A document's agenda rows belong to its timed event, else to its only dated event."""
-    for document_id in documents:
-        candidates = list(Event.objects.filter(documents=document_id, precision=Precision.DAY).values_list("pk", "start_time"))
-        timed = [pk for pk, start_time in candidates if start_time is not None]  # not all day
-        owner = timed[0] if timed else (candidates[0][0] if len(candidates) == 1 else None)
-        if owner != event.pk:
-            continue
-        items = Fact.objects.live().filter(kind=FactKind.AGENDA_ITEM, document_id=document_id)
-        stored = {item.fact_id: item for item in AgendaItem.objects.filter(fact__in=items)}
-        for order, fact in enumerate(sorted(items, key=lambda f: int(f.key.split(":")[-1]))):
-            _write_item(stored.get(fact.pk), fact, event, order)
+def _sync_agendas(order: list[tuple[Event, set[int], set[int]]]) -> None:
+    """A document's agenda rows belong to its timed event, else to its only dated event, as
+    each synced event, in fact order, finds them: an event linked to the document later in the
+    same sync is not yet a candidate (as when events were stored one at a time)."""
+    pending: dict[int, AgendaItem] = {}  # fact id -> a new row, inserted with the others at the end
+    for k, (event, _, documents) in enumerate(order):
+        for document_id in sorted(documents):
+            later = [other.pk for other, linked, _ in order[k + 1 :] if document_id in linked]
+            candidates = list(Event.objects.filter(documents=document_id, precision=Precision.DAY).exclude(pk__in=later)
+                              .values_list("pk", "start_time"))
+            timed = [pk for pk, start_time in candidates if start_time is not None]  # not all day
+            owner = timed[0] if timed else (candidates[0][0] if len(candidates) == 1 else None)
+            if owner != event.pk:
+                continue
+            items = Fact.objects.live().filter(kind=FactKind.AGENDA_ITEM, document_id=document_id)
+            stored = {item.fact_id: item for item in AgendaItem.objects.filter(fact__in=items)}
+            for position, fact in enumerate(sorted(items, key=lambda f: int(f.key.split(":")[-1]))):
+                item = _write_item(stored.get(fact.pk) or pending.get(fact.pk), fact, event.pk, position)
+                if item:
+                    pending[fact.pk] = item
+    AgendaItem.objects.bulk_create(list(pending.values()))
 
 
-def _write_item(item: AgendaItem | None, fact: Fact, event: Event, order: int) -> None:
-    """An agenda row from its fact, written only when new or changed: re-extraction mostly
-    finds every row as it was."""
+def _write_item(item: AgendaItem | None, fact: Fact, event_id: int, order: int) -> AgendaItem | None:
+    """An agenda row from its fact, saved only when changed (re-extraction mostly finds every
+    row as it was); a new row is returned for the caller to insert with the others."""
     data = fact.data
-    fields = {"event_id": event.pk, "order": order, "title": data.get("text", ""), "speakers": data.get("speakers", []),
+    fields = {"event_id": event_id, "order": order, "title": data.get("text", ""), "speakers": data.get("speakers", []),
               "start_time": time.fromisoformat(data["start"]) if data.get("start") else None,
               "end_time": time.fromisoformat(data["end"]) if data.get("end") else None}
     if item is None:
-        AgendaItem.objects.create(fact=fact, **fields)
-    elif any(getattr(item, name) != value for name, value in fields.items()):
+        return AgendaItem(fact=fact, **fields)
+    if any(getattr(item, name) != value for name, value in fields.items()):
         for name, value in fields.items():
             setattr(item, name, value)
+        if item.pk is None:
+            return item  # a new row not inserted yet
         item.save(update_fields=[name.removesuffix("_id") for name in fields])
+    return None
 
 
 # ---------------------------------------------------------------- editors' decisions
