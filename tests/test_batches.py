@@ -67,3 +67,25 @@ def test_failed_conversions_and_unreadable_files_keep_their_place_in_the_results
     assert [r.status for r in results] == ["created", "failed", "failed", "created"]
     assert results[1].error.startswith("empty.txt:") and results[2].error.startswith("missing.txt: cannot be read")
     assert [r.path for r in results] == [str(p.resolve()) for p in paths]
+
+
+def test_a_document_whose_facts_the_database_refuses_leaves_the_rest_of_its_batch_extracted(monkeypatch):
+    from territoria.extraction import pipeline
+    from territoria.extraction.models import Fact, Run
+
+    items = [Item(f"n{i}.txt", f"n{i}.txt", note(i, place)) for i, place in enumerate(["Marrakech", "Dakar", "Quito"])]
+    ids = [r.id for r in ingest_many(items, extract=False)]
+    original = pipeline.reconcile_batch
+
+    def refuse_dakar(work):
+        if any("Dakar" in p.text for w in work for p in w.context.passages):
+            raise RuntimeError("refused")
+        return original(work)
+
+    monkeypatch.setattr(pipeline, "reconcile_batch", refuse_dakar)
+    runs = pipeline.extract_documents(Document.objects.filter(pk__in=ids).order_by("id"))
+    assert [run.status for run in runs] == ["success", "failure", "success"]
+    assert runs[1].errors == ["store: RuntimeError: refused"]
+    assert Run.objects.count() == 3
+    places = {f.data["name"] for f in Fact.objects.filter(kind="place")}
+    assert "Marrakech" in places and "Quito" in places and "Dakar" not in places

@@ -7,6 +7,7 @@ merged) keep what the person decided. Sources are rebuilt on every run.
 """
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,8 @@ from territoria.core.sql import select as _select, table as _table
 from territoria.extraction.matcher import Tokens, tokens
 from territoria.extraction.models import Fact, Run, Source, State, Topic
 from territoria.library.models import Passage
+
+logger = logging.getLogger(__name__)
 
 EXTRACTORS = [
     ("actions", "territoria.extraction.extractors.actions.extract"),
@@ -145,7 +148,19 @@ def extract_documents(documents) -> list[Run]:
     except Exception:
         if len(work) == 1:
             raise
-        return [_store_batch([one])[0] for one in work]
+    return [_store_alone(one) for one in work]
+
+
+def _store_alone(work: "_Work") -> Run:
+    """One document of a batch the database refused: stored on its own, else a failed run
+    that says why (its facts as they were before)."""
+    try:
+        return _store_batch([work])[0]
+    except Exception as problem:
+        logger.exception("storing the facts of document %s failed", work.document.pk)
+        version = work.document.current.number if work.document.current else 0
+        return Run.objects.create(document=work.document, version_number=version, status="failure", timings=work.timings,
+                                  errors=[*work.errors, f"store: {type(problem).__name__}: {str(problem)[:200]}"])
 
 
 @dataclass
@@ -328,7 +343,11 @@ def _existing(grouped: dict) -> dict[tuple[str, str], list]:
 
 
 def _create(candidates: list[Candidate]) -> dict[tuple[str, str], int]:
-    """Insert new facts a few hundred a statement, their ids read back by RETURNING."""
+    """Insert new facts: on PostgreSQL by COPY with ids drawn from the table's sequence first (a
+    multi-row INSERT had psycopg quote every value into the statement); elsewhere a few hundred
+    a statement, their ids read back by RETURNING."""
+    if connection.vendor == "postgresql":
+        return _copy_facts(candidates)
     quote, now, ids = connection.ops.quote_name, timezone.now(), {}
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     columns = ", ".join(map(quote, ("kind", "key", "data", "state", "document_id", "updated_at")))
@@ -341,6 +360,19 @@ def _create(candidates: list[Candidate]) -> dict[tuple[str, str], int]:
         sql = f"INSERT INTO {_table(Fact)} ({columns}) VALUES {values} RETURNING kind, key, id"
         ids.update({(kind, key): pk for kind, key, pk in _select(sql, params)})
     return ids
+
+
+def _copy_facts(candidates: list[Candidate]) -> dict[tuple[str, str], int]:
+    if not candidates:
+        return {}
+    table, now = Fact._meta.db_table, timezone.now()
+    ids = [row[0] for row in _select("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(candidates)])]
+    columns = ", ".join(map(connection.ops.quote_name, ("id", "kind", "key", "data", "state", "document_id", "updated_at")))
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {_table(Fact)} ({columns}) FROM STDIN") as copy:
+        for pk, c in zip(ids, candidates):
+            copy.write_row((pk, c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED.value,
+                            c.document_id if c.document_scoped else None, now))
+    return {(c.kind, c.key): pk for pk, c in zip(ids, candidates)}
 
 
 def _follow_merges(row: list) -> list:
