@@ -23,6 +23,7 @@ MARKERS = {
     "es": "el los las y del es con para una al su sus como más este esta por lo".split(),
 }
 MARKER_LANGUAGE = {word: language for language, words in MARKERS.items() for word in words}
+MARKER_WORDS = frozenset(MARKER_LANGUAGE)
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +70,9 @@ def detect_passage(text: str, document_language: str, text_words: list[str] | No
     tokens = text_words if text_words is not None and len(text) <= SAMPLE_CHARS else words(text[:SAMPLE_CHARS])
     if len(tokens) < MIN_WORDS:
         return document_language
+    markers = MARKER_WORDS.intersection(tokens)
+    if markers and all(MARKER_LANGUAGE[word] == document_language for word in markers):
+        return document_language  # what vote() says when the only markers are the document's (most passages)
     voted = vote(tokens, least=3, prior=document_language)
     if voted:
         return voted

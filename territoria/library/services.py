@@ -80,7 +80,8 @@ def ingest_many(items, user=None, visibility=Visibility.PUBLIC, extract: bool = 
     batch: list[Item] = []
     size, keys, hashes = 0, set(), set()
     for item in items:
-        if batch and (len(batch) >= BATCH_FILES or size + len(item.data) > BATCH_BYTES or item.key in keys or item.sha256 in hashes):
+        repeated = item.key in keys or (item.sha256 in hashes and not item.result.error)
+        if batch and (repeated or len(batch) >= BATCH_FILES or size + len(item.data) > BATCH_BYTES):
             yield from _ingest_batch(batch, user, visibility, extract)
             batch, size, keys, hashes = [], 0, set(), set()
         batch.append(item)
