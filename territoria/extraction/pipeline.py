@@ -6,6 +6,7 @@ facts nobody reviewed are refreshed, and reviewed facts (confirmed, corrected, r
 merged) keep what the person decided. Sources are rebuilt on every run.
 """
 
+import gc
 import json
 import logging
 import time
@@ -131,6 +132,26 @@ def extract_all(documents, batch: int = BATCH):
         yield from zip(chunk, extract_documents(chunk))
 
 
+def prepare() -> None:
+    """Load what the extractors share for the life of the process (gazetteers, keyword tries,
+    the language model), then move every object alive to the collector's permanent
+    generation: ~120,000 long-lived dicts and lists made each full collection a ~70 ms pause
+    in the middle of some document's extraction. Once per process."""
+    global _prepared
+    if _prepared:
+        return
+    from territoria.core import lang
+    from territoria.extraction import gazetteer, topics
+
+    gazetteer.organisations(), gazetteer.cities(), gazetteer.countries(), topics.joint_lexicon(), lang._identifier()
+    gc.collect()
+    gc.freeze()
+    _prepared = True
+
+
+_prepared = False
+
+
 def extract_documents(documents) -> list[Run]:
     """Run every extractor on each document's current version and store the results: a Run per
     document, in order.
@@ -140,6 +161,7 @@ def extract_documents(documents) -> list[Run]:
     follower runs in a savepoint, so a failing one is undone alone and the facts stay. A batch
     the database refuses is stored again document by document. The store's and followers' time
     is shared evenly among the batch's runs."""
+    prepare()
     documents = list(documents)
     passages = load_passages_of(documents)
     work = [_extract_one(document, passages.get(document.current_id, [])) for document in documents]
