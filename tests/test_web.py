@@ -120,3 +120,17 @@ def test_a_query_matching_more_than_the_scan_limit_says_so(client, db, settings)
     assert "More than 3 passages found" in html
     french = client.get(reverse("library:search"), {"q": "Marrakech"}, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Plus de 3 passages trouvés" in french
+
+
+def test_a_document_page_lists_its_sdgs_and_themes_with_their_passages(client, db):
+    text = ("# Égalité de genre\n\nLe programme vise l'égalité de genre et l'autonomisation des femmes élues (ODD 5).\n\n"
+            "Les budgets sensibles au genre renforcent l'égalité de genre dans les conseils municipaux.\n\n"
+            "Un atelier sur l'adaptation au changement climatique et la résilience des villes côtières.\n").encode()
+    document = Document.objects.get(pk=ingest_bytes("genre.md", text, key="genre.md").id)
+    detail = client.get(reverse("api:document", args=[document.pk])).json()
+    sdg5 = next(s for s in detail["sdgs"] if s["goal"] == 5)
+    assert sdg5["passages"] >= 2 and sdg5["score"] == 1.0  # named explicitly in one passage
+    assert detail["sdgs"][0]["goal"] == 5  # the goal most passages carry comes first
+    assert "gender" in [t["code"] for t in detail["themes"]]
+    html = client.get(reverse("library:document", args=[document.pk]), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "ODD et thèmes" in html and f"ODD 5 : {sdg5['passages']} passages" in html

@@ -249,16 +249,17 @@ def _lock_documents(items: list[Item], visibility) -> None:
     values = {item.key: (item.key, item.conv.title[:500], item.conv.language, item.conv.doc_type, item.conv.year, visibility)
               for item in items}
     columns = ", ".join(connection.ops.quote_name(name) for name in names)
+    keys = sorted(values)  # rows locked in key order, so two batches sharing keys cannot deadlock
     created = {}
-    for i in range(0, len(items), 100):  # 8 parameters a row: within SQLite's cap of 999
-        chunk = [values[item.key] + (stamp, stamp) for item in items[i : i + 100]]
+    for i in range(0, len(keys), 100):  # 8 parameters a row: within SQLite's cap of 999
+        chunk = [values[key] + (stamp, stamp) for key in keys[i : i + 100]]
         marks = ", ".join(["(" + ", ".join(["%s"] * len(names)) + ")"] * len(chunk))
         sql = f"INSERT INTO {table(Document)} ({columns}) VALUES {marks} ON CONFLICT (key) DO NOTHING RETURNING id, key"
         created.update({key: pk for pk, key in select(sql, [value for row in chunk for value in row])})
     existing = {}
     if len(created) < len(items):
         others = [item.key for item in items if item.key not in created]
-        existing = {d.key: d for d in Document.objects.select_for_update().filter(key__in=others)}
+        existing = {d.key: d for d in Document.objects.select_for_update().filter(key__in=others).order_by("key")}
     for item in items:
         item.created = item.key in created
         if item.created:

@@ -20,6 +20,7 @@ from territoria.library.models import Document, DocType, Language, Passage, Vers
 from territoria.library.services import ingest_bytes
 from territoria.search.engine import filters_for, search as run_search
 from territoria.search.vocabulary import concept_label
+from territoria.extraction.exports import document_topics
 from territoria.extraction.models import Fact, Kind
 from territoria.workplan.services import visible_plans
 
@@ -75,13 +76,15 @@ def document(request, pk, format=None):
     passages = list(Passage.objects.filter(version=doc.current).order_by("order"))
     versions = list(doc.versions.order_by("-number"))
     outline = [p for p in passages if p.kind == Passage.Kind.HEADING]
+    topics = document_topics([doc.pk])[doc.pk]
     payload = {
         **exports.document_record(doc),
+        "sdgs": topics["sdgs"], "themes": topics["themes"],
         "versions": [_version_record(v) for v in versions],
         "outline": [_passage_record(p) for p in outline],
         "passages": [_passage_record(p) for p in passages],
     }
-    context = {"doc": doc, "passages": passages, "versions": versions, "outline": outline,
+    context = {"doc": doc, "passages": passages, "versions": versions, "outline": outline, "topics": topics,
                "plans": list(doc.plans.filter(pk__in=visible_plans(request.user))),
                "has_actions": Fact.objects.live().filter(kind=Kind.ACTION, document=doc).exists()}
     return respond(request, "web/document.html", context, payload, format)
