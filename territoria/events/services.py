@@ -295,11 +295,13 @@ def _sync_agendas(order: list[tuple[Event, set[int], set[int]]]) -> None:
     each synced event, in fact order, finds them: an event linked to the document later in the
     same sync is not yet a candidate (as when events were stored one at a time)."""
     pending: dict[int, AgendaItem] = {}  # fact id -> a new row, inserted with the others at the end
+    linked: dict[int, list[tuple[int, object]]] = {}  # document -> its dated events (pk, start time), in Event order
     for k, (event, _, documents) in enumerate(order):
         for document_id in sorted(documents):
-            later = [other.pk for other, linked, _ in order[k + 1 :] if document_id in linked]
-            candidates = list(Event.objects.filter(documents=document_id, precision=Precision.DAY).exclude(pk__in=later)
-                              .values_list("pk", "start_time"))
+            if document_id not in linked:
+                linked[document_id] = list(Event.objects.filter(documents=document_id, precision=Precision.DAY).values_list("pk", "start_time"))
+            later = {other.pk for other, new_links, _ in order[k + 1 :] if document_id in new_links}
+            candidates = [(pk, start_time) for pk, start_time in linked[document_id] if pk not in later]
             timed = [pk for pk, start_time in candidates if start_time is not None]  # not all day
             owner = timed[0] if timed else (candidates[0][0] if len(candidates) == 1 else None)
             if owner != event.pk:
