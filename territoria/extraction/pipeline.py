@@ -132,6 +132,9 @@ def extract_all(documents, batch: int = BATCH):
         yield from zip(chunk, extract_documents(chunk))
 
 
+_prepared = False
+
+
 def prepare() -> None:
     """Load what the extractors share for the life of the process (gazetteers, keyword tries,
     the language model), then move every object alive to the collector's permanent
@@ -147,9 +150,6 @@ def prepare() -> None:
     gc.collect()
     gc.freeze()
     _prepared = True
-
-
-_prepared = False
 
 
 def extract_documents(documents) -> list[Run]:
