@@ -72,7 +72,9 @@ def _facts_without_record(document_ids: list[int]) -> list[int]:
 
 
 def _organisations_named(names: set[str]) -> dict[str, Organisation | None]:
-    """_organisation_named for many names: their facts and records found in two queries."""
+    """The directory record of the organisation each name names: the record of its live fact
+    (created if it has none yet), else a record with that name, else None. The facts and their
+    records are found in two queries for all the names."""
     from territoria.extraction.models import Fact
 
     fact_ids = organisation_fact_ids(names)
@@ -89,60 +91,39 @@ def _organisations_named(names: set[str]) -> dict[str, Organisation | None]:
     return found
 
 
-def _organisation_named(name: str | None) -> Organisation | None:
-    from territoria.extraction.models import Fact
-
-    if not name:
-        return None
-    fact_id = organisation_fact_id(name)
-    if fact_id is None:
-        return Organisation.objects.filter(name=name).first()
-    # A live fact is merged into no other: its record is the one pointing to it, else a new one.
-    return Organisation.objects.filter(fact_id=fact_id).first() or Organisation.create_for_fact(Fact.objects.get(pk=fact_id))
+def organisation_fact_id(name: str) -> int | None:
+    """The first live organisation fact whose data names it (see organisation_fact_ids)."""
+    return organisation_fact_ids([name]).get(name)
 
 
 def organisation_fact_ids(names) -> dict[str, int]:
-    """organisation_fact_id for many names, in one query (names the ORM compares as JSON
-    literals, or another database, one by one)."""
+    """Name -> the first live organisation fact whose data names it, for many names in one query,
+    through the index on the name in `data` (extraction migration 0003): the ORM's JSON lookup
+    compiles to an expression no index matches, and scanned every fact for every person. Names
+    the ORM compares as JSON literals, and other databases, go through the ORM one by one."""
     from django.db import connection
 
     from territoria.core.sql import select, table
     from territoria.extraction.models import Fact, Kind, State
 
-    names = sorted(names)
-    # The indexed expression (extraction migration 0003) in WHERE, the name as text in SELECT.
+    names = sorted(set(names))
+    # The indexed expression in WHERE, the name as text in SELECT.
     indexed, mark, text = {"postgresql": ("(data -> 'name')", "%s::jsonb", "data ->> 'name'"),
                            "sqlite": ("JSON_EXTRACT(data, '$.name')", "%s", "JSON_EXTRACT(data, '$.name')")}.get(connection.vendor, (None,) * 3)
     plain = [n for n in names if n not in ("true", "false", "null")] if indexed else []
-    found = {n: i for n in set(names) - set(plain) if (i := organisation_fact_id(n)) is not None}
+    found = {}
+    for name in sorted(set(names) - set(plain)):
+        fact = Fact.objects.live().filter(kind=Kind.ORGANISATION, data__name=name).first()
+        if fact:
+            found[name] = fact.pk
     for start in range(0, len(plain), 500):
         chunk = plain[start : start + 500]
         values = [json.dumps(n) for n in chunk] if connection.vendor == "postgresql" else chunk
         sql = (f"SELECT {text}, id FROM {table(Fact)} WHERE {indexed} IN ({', '.join([mark] * len(chunk))}) "
                "AND kind = %s AND state <> %s AND merged_into_id IS NULL ORDER BY id")
         for name, fact_id in select(sql, [*values, Kind.ORGANISATION, State.REJECTED]):
-            found.setdefault(name, fact_id)  # the first by id, as organisation_fact_id
+            found.setdefault(name, fact_id)  # the first by id
     return found
-
-
-def organisation_fact_id(name: str) -> int | None:
-    """The first live organisation fact whose data names it, through the index on the name in
-    `data` (extraction migration 0003): the ORM's JSON lookup compiles to an expression no
-    index matches, and scanned every fact for every person."""
-    from django.db import connection
-
-    from territoria.core.sql import select, table
-    from territoria.extraction.models import Fact, Kind, State
-
-    where = {"postgresql": "(data -> 'name') = %s::jsonb", "sqlite": "JSON_EXTRACT(data, '$.name') = %s"}.get(connection.vendor)
-    if where is None or name in ("true", "false", "null"):  # names the ORM's lookup compares as JSON literals
-        fact = Fact.objects.live().filter(kind=Kind.ORGANISATION, data__name=name).first()
-        return fact.pk if fact else None
-    value = json.dumps(name) if connection.vendor == "postgresql" else name
-    sql = (f"SELECT id FROM {table(Fact)} WHERE {where} AND kind = %s AND state <> %s "
-           "AND merged_into_id IS NULL ORDER BY id LIMIT 1")
-    rows = select(sql, [value, Kind.ORGANISATION, State.REJECTED])
-    return rows[0][0] if rows else None
 
 
 # --- Duplicates and merging --------------------------------------------------------------

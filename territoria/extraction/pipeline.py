@@ -1,7 +1,7 @@
 """The extraction pipeline: small extractors run over a document's current passages.
 
 Each extractor is a function `extract(context) -> list[Candidate]` listed in EXTRACTORS.
-Candidates are reconciled with stored facts by key (`reconcile`): new facts are created,
+Candidates are reconciled with stored facts by key (`reconcile_batch`): new facts are created,
 facts nobody reviewed are refreshed, and reviewed facts (confirmed, corrected, rejected,
 merged) keep what the person decided. Sources are rebuilt on every run.
 """
@@ -53,10 +53,6 @@ class PassageRow(NamedTuple):
     section_title: str
     language: str
     text: str
-
-
-def load_passages(document) -> list[PassageRow]:
-    return load_passages_of([document])[document.current_id] if document.current_id else []
 
 
 def load_passages_of(documents) -> dict[int, list[PassageRow]]:
@@ -275,15 +271,6 @@ def merge_data(old: dict, new: dict) -> dict:
         elif merged.get(key) in (None, "", []):
             merged[key] = value
     return merged
-
-
-def reconcile(document, candidates: list[Candidate], topics: list[tuple]) -> dict:
-    """Store one document's candidates (see reconcile_batch)."""
-    context = Context(document, [])
-    context.topics = topics
-    for candidate in candidates:
-        candidate.document_id = document.pk
-    return reconcile_batch([_Work(document, context, candidates, [], {})])[0]
 
 
 @transaction.atomic(savepoint=False)  # within extract_documents' transaction, a savepoint would be two more round trips

@@ -82,39 +82,14 @@ def _distinct_codes(node: dict) -> None:
             _distinct_codes(value)
 
 
-def implicit_weights(stems: list[str], trie: dict) -> dict[str, float]:
-    """Longest keyword phrase at each position, then on past it; a phrase of n words weighs n."""
-    weights: dict[str, float] = {}
-    resume = 0
-    for i in [i for i, first in enumerate(stems) if first in trie]:  # most stems start no phrase
-        if i < resume:
-            continue
-        node = trie[stems[i]]
-        longest, n = ((1, node[CODES]) if CODES in node else None), 1
-        for stem in stems[i + 1 : i + MAX_PHRASE]:
-            node = node.get(stem)
-            if node is None:
-                break
-            n += 1
-            if CODES in node:
-                longest = n, node[CODES]
-        if longest:
-            n, codes = longest
-            for code in codes:
-                weights[code] = weights.get(code, 0.0) + n
-            resume = i + n
-    return weights
-
-
 def score(text: str, language: str | None = None) -> tuple[dict[str, float], dict[str, float], dict[str, list[str]]]:
     """(sdg scores, theme scores, explicit sdg targets) for one text."""
     language = language or lang.classify(text[:2000])[0]
-    stems = terms(text, language)
     explicit = explicit_sdgs(text)
-    sdgs = _scores(implicit_weights(stems, lexicon("sdg_keywords.json")[language]))
+    sdg_weights, theme_weights = weights(terms(text, language), language)
+    sdgs = _scores(sdg_weights)
     sdgs.update({goal: 1.0 for goal in explicit})
-    themes = _scores(implicit_weights(stems, lexicon("themes.json")[language]))
-    return sdgs, themes, explicit
+    return sdgs, _scores(theme_weights), explicit
 
 
 SDG_CODES, THEME_CODES = "\x00sdg", "\x00theme"  # keys of a joint trie node's codes (no stem holds a NUL)
@@ -123,7 +98,7 @@ SDG_CODES, THEME_CODES = "\x00sdg", "\x00theme"  # keys of a joint trie node's c
 @lru_cache(maxsize=1)
 def joint_lexicon() -> dict[str, dict]:
     """language -> one trie holding both lexicons, each phrase's codes under its scheme's key, so
-    a text is walked once for SDGs and themes together (see tags)."""
+    a text is walked once for SDGs and themes together (see weights)."""
     joint: dict[str, dict] = {}
     for language in ("en", "fr", "es"):
         joint[language] = {}
@@ -143,8 +118,18 @@ def _graft(into: dict, trie: dict, key: str) -> None:
 def tags(text: str, language: str, stems: list[str] | None = None) -> tuple[list[tuple[str, float]], list[tuple[str, float]], dict]:
     """What `score` then `tagged` give, in one walk and without scoring what cannot pass the
     threshold: ([(sdg, score)], [(theme, score)], explicit targets), best first."""
-    stems = terms(text, language) if stems is None else stems
     explicit = explicit_sdgs(text)
+    sdg_weights, theme_weights = weights(terms(text, language) if stems is None else stems, language)
+    sdgs = {code: _score(w) for code, w in sdg_weights.items() if w >= PASSING_WEIGHT or code in explicit}
+    sdgs.update({goal: 1.0 for goal in explicit})
+    themes = {code: _score(w) for code, w in theme_weights.items() if w >= PASSING_WEIGHT}
+    return _best_first(sdgs), _best_first(themes), explicit
+
+
+def weights(stems: list[str], language: str) -> tuple[dict[str, float], dict[str, float]]:
+    """(SDG weights, theme weights) of a text's stems, both lexicons in one walk: at each
+    position the longest keyword phrase of each lexicon, then on past it; a phrase of n words
+    weighs n."""
     trie = joint_lexicon()[language]
     sdg_weights: dict[str, float] = {}
     theme_weights: dict[str, float] = {}
@@ -174,10 +159,7 @@ def tags(text: str, language: str, stems: list[str] | None = None) -> tuple[list
             for code in theme[1]:
                 theme_weights[code] = theme_weights.get(code, 0.0) + theme[0]
             resume_theme = i + theme[0]
-    sdgs = {code: _score(w) for code, w in sdg_weights.items() if w >= PASSING_WEIGHT or code in explicit}
-    sdgs.update({goal: 1.0 for goal in explicit})
-    themes = {code: _score(w) for code, w in theme_weights.items() if w >= PASSING_WEIGHT}
-    return _best_first(sdgs), _best_first(themes), explicit
+    return sdg_weights, theme_weights
 
 
 PASSING_WEIGHT = 1.5  # weights are sums of phrase lengths: 1 scores 0.465, below THRESHOLD; 2 scores 0.713
@@ -191,12 +173,12 @@ def _best_first(scores: dict[str, float]) -> list[tuple[str, float]]:
     return sorted(((c, s) for c, s in scores.items() if s >= THRESHOLD), key=lambda cs: -cs[1])
 
 
-def _scores(weights: dict[str, float]) -> dict[str, float]:
-    return {code: round(1 - math.exp(-w / SCALE), 3) for code, w in weights.items()}
+def _scores(found: dict[str, float]) -> dict[str, float]:
+    return {code: _score(weight) for code, weight in found.items()}
 
 
 def tagged(scores: dict[str, float]) -> list[str]:
-    return sorted((c for c, s in scores.items() if s >= THRESHOLD), key=lambda c: -scores[c])
+    return [code for code, _ in _best_first(scores)]
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,5 @@
 """An index on the name inside an organisation fact's data, for the directory's lookup of the
-organisation a person's role names (directory.services._live_organisation_fact_named).
+organisation a person's role names (directory.services.organisation_fact_ids).
 
 Written per database, as the expression must be the one the lookup uses: `data -> 'name'`
 (jsonb) on PostgreSQL, `JSON_EXTRACT(data, '$.name')` on SQLite."""
