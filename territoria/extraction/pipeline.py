@@ -176,8 +176,7 @@ def _store_alone(work: "_Work") -> Run:
         return _store_batch([work])[0]
     except Exception as problem:
         logger.exception("storing the facts of document %s failed", work.document.pk)
-        version = work.document.current.number if work.document.current else 0
-        return Run.objects.create(document=work.document, version_number=version, status="failure", timings=work.timings,
+        return Run.objects.create(document=work.document, version_number=_version_number(work.document), status="failure", timings=work.timings,
                                   errors=[*work.errors, f"store: {type(problem).__name__}: {str(problem)[:200]}"])
 
 
@@ -224,7 +223,7 @@ def _store_batch(work: list[_Work]) -> list[Run]:
         runs = []
         for w, document_counts in zip(work, counts):
             errors = w.errors + follower_errors
-            runs.append(Run(document=w.document, version_number=w.document.current.number if w.document.current else 0,
+            runs.append(Run(document=w.document, version_number=_version_number(w.document),
                             status="partial" if errors else "success", errors=errors,
                             timings={**w.timings, "store": stored, **follower_timings}, counts=document_counts))
         return Run.objects.bulk_create(runs)
@@ -243,6 +242,10 @@ def _group(candidates: list[Candidate]) -> dict[tuple[str, str], Candidate]:
     return grouped
 
 
+def _version_number(document) -> int:
+    return document.current.number if document.current else 0
+
+
 def _group_batch(groups: list[dict[tuple[str, str], Candidate]]) -> dict[tuple[str, str], Candidate]:
     """Each document's grouped candidates folded in order, a later document's values first, as
     if the documents had been stored one after the other (reconciling with a stored fact keeps
@@ -253,12 +256,10 @@ def _group_batch(groups: list[dict[tuple[str, str], Candidate]]) -> dict[tuple[s
     for grouped in groups:
         for ident, candidate in grouped.items():
             earlier = folded.get(ident)
-            if earlier is None:
-                folded[ident] = candidate
-            else:
+            if earlier is not None:
                 candidate.sources = earlier.sources + candidate.sources
                 candidate.data = merge_data(candidate.data, earlier.data)
-                folded[ident] = candidate
+            folded[ident] = candidate
     return folded
 
 

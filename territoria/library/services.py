@@ -8,7 +8,6 @@ failed file touches no existing row).
 import hashlib
 import logging
 import os
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -105,17 +104,7 @@ def _ingest_batch(batch: list[Item], user, visibility, extract: bool):
             item.result.error = f"{item.name}: {'; '.join(item.conv.errors)}"
     ready = [item for item in todo if item.conv and item.conv.status != "failure"]
     if ready:
-        try:
-            _store(ready, user, visibility)
-        except Exception:  # the database refused the batch: store its files one by one
-            if len(ready) == 1:
-                _failed_to_store(ready[0])
-            else:
-                for item in ready:
-                    try:
-                        _store([item], user, visibility)
-                    except Exception:
-                        _failed_to_store(item)
+        _store_or_split(ready, user, visibility)
     stored = [item for item in batch if item.document is not None and not item.result.error]
     warnings = _extract([item.document for item in stored]) if extract and stored else {}
     for item in stored:
@@ -126,11 +115,19 @@ def _ingest_batch(batch: list[Item], user, visibility, extract: bool):
         yield item.result
 
 
-def _failed_to_store(item: Item) -> None:
-    logger.exception("storing %s failed", item.key)
-    problem = sys.exc_info()[1]
-    item.document = None
-    item.result.error = f"{item.name}: could not be stored ({type(problem).__name__}: {problem})"
+def _store_or_split(items: list[Item], user, visibility) -> None:
+    """Store the items together; if the database refuses, each one alone, and a file it still
+    refuses gets an error saying why."""
+    try:
+        _store(items, user, visibility)
+    except Exception as problem:
+        if len(items) > 1:
+            for item in items:
+                _store_or_split([item], user, visibility)
+            return
+        logger.exception("storing %s failed", items[0].key)
+        items[0].document = None
+        items[0].result.error = f"{items[0].name}: could not be stored ({type(problem).__name__}: {problem})"
 
 
 def _extract(documents: list[Document]) -> dict[int, list[str]]:
@@ -164,10 +161,10 @@ def read_item(path: Path, key: str | None = None) -> Item:
         if size > settings.MAX_UPLOAD_BYTES:
             mb = size / 1024 / 1024
             error = f"{path.name}: the file is {mb:.1f} MB, above the {settings.MAX_UPLOAD_MB} MB limit"
-            return Item(path.name, key, sha256="-", result=IngestResult(path=key, error=error))
+            return Item(path.name, key, result=IngestResult(path=key, error=error))
         return Item(path.name, key, path.read_bytes())
     except OSError as problem:
-        return Item(path.name, key, sha256="-", result=IngestResult(path=key, error=f"{path.name}: cannot be read ({problem.strerror})"))
+        return Item(path.name, key, result=IngestResult(path=key, error=f"{path.name}: cannot be read ({problem.strerror})"))
 
 
 def expand_paths(paths) -> list[Path]:
