@@ -1,4 +1,4 @@
-from territoria.core.text import index_terms, stem, strip_accents, words
+from territoria.core.text import stem, strip_accents, terms, words
 
 
 def test_it_strips_accents():
@@ -15,8 +15,8 @@ def test_it_stems_per_language_without_accents():
     assert stem("reuniones", "es") == stem("reunión", "es")
 
 
-def test_index_terms_drop_stop_words():
-    assert index_terms("Le plan de travail de la CGLU", "fr").split() == ["plan", "travail", "cglu"]
+def test_terms_drop_stop_words():
+    assert terms("Le plan de travail de la CGLU", "fr") == ["plan", "travail", "cglu"]
 
 
 def test_function_words_settle_the_language_and_the_model_decides_the_rest(monkeypatch):

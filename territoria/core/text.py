@@ -106,10 +106,5 @@ def terms(text: str, language: str, found_words: list[str] | None = None) -> lis
     return list(filter(None, found))
 
 
-def index_terms(text: str, language: str, found_words: list[str] | None = None) -> str:
-    """The space-separated stems a passage is indexed under (stop words left out)."""
-    return " ".join(terms(text, language, found_words))
-
-
 def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()

@@ -293,22 +293,29 @@ def _organiser_named(name: str) -> Organisation | None:
 def _sync_agendas(order: list[tuple[Event, set[int], set[int]]]) -> None:
     """A document's agenda rows belong to its timed event, else to its only dated event, as
     each synced event, in fact order, finds them: an event linked to the document later in the
-    same sync is not yet a candidate (as when events were stored one at a time)."""
+    same sync is not yet a candidate (as when events were stored one at a time). Three queries
+    read what every document needs: its dated events, its agenda facts, their rows."""
+    documents = sorted({document for _, _, owned in order for document in owned})
+    if not documents:
+        return
+    linked: dict[int, list[tuple[int, object]]] = {d: [] for d in documents}  # document -> its dated events (pk, start time), in Event order
+    for document_id, pk, start_time in Event.objects.filter(documents__in=documents, precision=Precision.DAY).values_list("documents", "pk", "start_time"):
+        linked[document_id].append((pk, start_time))
+    agenda_facts: dict[int, list[Fact]] = {d: [] for d in documents}
+    for fact in Fact.objects.live().filter(kind=FactKind.AGENDA_ITEM, document_id__in=documents):
+        agenda_facts[fact.document_id].append(fact)
+    fact_ids = [fact.pk for facts in agenda_facts.values() for fact in facts]
+    stored = {item.fact_id: item for item in AgendaItem.objects.filter(fact__in=fact_ids)} if fact_ids else {}
     pending: dict[int, AgendaItem] = {}  # fact id -> a new row, inserted with the others at the end
-    linked: dict[int, list[tuple[int, object]]] = {}  # document -> its dated events (pk, start time), in Event order
-    for k, (event, _, documents) in enumerate(order):
-        for document_id in sorted(documents):
-            if document_id not in linked:
-                linked[document_id] = list(Event.objects.filter(documents=document_id, precision=Precision.DAY).values_list("pk", "start_time"))
+    for k, (event, _, owned) in enumerate(order):
+        for document_id in sorted(owned):
             later = {other.pk for other, new_links, _ in order[k + 1 :] if document_id in new_links}
             candidates = [(pk, start_time) for pk, start_time in linked[document_id] if pk not in later]
             timed = [pk for pk, start_time in candidates if start_time is not None]  # not all day
             owner = timed[0] if timed else (candidates[0][0] if len(candidates) == 1 else None)
             if owner != event.pk:
                 continue
-            items = Fact.objects.live().filter(kind=FactKind.AGENDA_ITEM, document_id=document_id)
-            stored = {item.fact_id: item for item in AgendaItem.objects.filter(fact__in=items)}
-            for position, fact in enumerate(sorted(items, key=lambda f: int(f.key.split(":")[-1]))):
+            for position, fact in enumerate(sorted(agenda_facts[document_id], key=lambda f: int(f.key.split(":")[-1]))):
                 item = _write_item(stored.get(fact.pk) or pending.get(fact.pk), fact, event.pk, position)
                 if item:
                     pending[fact.pk] = item

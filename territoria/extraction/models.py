@@ -69,12 +69,13 @@ class Fact(models.Model):
 class Source(models.Model):
     """Where a fact was read: a character span of a passage."""
 
-    fact = models.ForeignKey(Fact, on_delete=models.CASCADE, related_name="sources")
-    # The passage's document, copied for filtering. No database constraint: the passage's own
-    # foreign key already ties the row to a stored document, and a second check per row, at every
-    # commit, was a tenth of extraction on PostgreSQL. Django still cascades deletions.
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="fact_sources", db_constraint=False)
-    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="fact_sources")
+    # No database constraints: sources are derived rows, all rebuilt at each extraction (a plain
+    # DELETE by document, then inserts), and facts and passages are only deleted through Django,
+    # which cascades. PostgreSQL checked each row's keys at every commit: with the fact and the
+    # passage checked, the commit of the annotated set and the demo took 24 ms instead of 9.
+    fact = models.ForeignKey(Fact, on_delete=models.CASCADE, related_name="sources", db_constraint=False)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="fact_sources", db_constraint=False)  # the passage's, copied for filtering
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="fact_sources", db_constraint=False)
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
 

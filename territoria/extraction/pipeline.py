@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from territoria.core.sql import select as _select, table as _table
+from territoria.core.text import terms
 from territoria.extraction.matcher import Tokens, tokens
 from territoria.extraction.models import Fact, Run, Source, State, Topic
 from territoria.library.models import Passage
@@ -83,9 +84,10 @@ class Candidate:
 class Context:
     """A document's passages with per-passage work shared by the extractors."""
 
-    def __init__(self, document, passages):
+    def __init__(self, document, passages, stems: dict[int, list[str]] | None = None):
         self.document = document
         self.passages = passages
+        self._stems = stems or {}
         self.topics: list[tuple] = []  # (passage_id, document_id, scheme, code, score, explicit)
         self._people: dict[int, list] = {}
         self._words: dict[int, set[str]] = {}
@@ -105,6 +107,13 @@ class Context:
         if passage.pk not in self._words:
             self._words[passage.pk] = set(self.tokens(passage).words)
         return self._words[passage.pk]
+
+    def stems(self, passage) -> list[str]:
+        """The passage's stems (`core.text.terms`): those ingestion just indexed, else computed."""
+        found = self._stems.get(passage.pk)
+        if found is None or len(passage.text) > MAX_PASSAGE_CHARS:
+            return terms(self.text(passage), passage.language)
+        return found
 
     def people(self, passage) -> list:
         """People named in a passage, found once for the people and places extractors."""
@@ -148,7 +157,7 @@ def prepare() -> None:
     _prepared = True
 
 
-def extract_documents(documents) -> list[Run]:
+def extract_documents(documents, stems: dict[int, list[str]] | None = None) -> list[Run]:
     """Run every extractor on each document's current version and store the results: a Run per
     document, in order.
 
@@ -156,11 +165,12 @@ def extract_documents(documents) -> list[Run]:
     and a few statements for the whole batch, not a dozen round trips per document); each
     follower runs in a savepoint, so a failing one is undone alone and the facts stay. A batch
     the database refuses is stored again document by document. The store's and followers' time
-    is shared evenly among the batch's runs."""
+    is shared evenly among the batch's runs. `stems`: passage id -> its stems, when the caller
+    (ingestion) has them."""
     prepare()
     documents = list(documents)
-    passages = load_passages_of(documents)
-    work = [_extract_one(document, passages.get(document.current_id, [])) for document in documents]
+    passages, numbers = load_passages_of(documents), _version_numbers(documents)
+    work = [_extract_one(document, passages.get(document.current_id, []), numbers.get(document.pk, 0), stems) for document in documents]
     try:
         return _store_batch(work)
     except Exception:
@@ -176,21 +186,22 @@ def _store_alone(work: "_Work") -> Run:
         return _store_batch([work])[0]
     except Exception as problem:
         logger.exception("storing the facts of document %s failed", work.document.pk)
-        return Run.objects.create(document=work.document, version_number=_version_number(work.document), status="failure", timings=work.timings,
+        return Run.objects.create(document=work.document, version_number=work.version_number, status="failure", timings=work.timings,
                                   errors=[*work.errors, f"store: {type(problem).__name__}: {str(problem)[:200]}"])
 
 
 @dataclass
 class _Work:
     document: object
+    version_number: int
     context: Context
     candidates: list[Candidate]
     errors: list[str]
     timings: dict[str, float]
 
 
-def _extract_one(document, passages) -> _Work:
-    context = Context(document, passages)
+def _extract_one(document, passages, version_number: int, stems=None) -> _Work:
+    context = Context(document, passages, stems)
     candidates, errors, timings = [], [], {}
     for name, path in EXTRACTORS:
         started = time.perf_counter()
@@ -201,7 +212,7 @@ def _extract_one(document, passages) -> _Work:
         timings[name] = round(time.perf_counter() - started, 6)
     for candidate in candidates:
         candidate.document_id = document.pk
-    return _Work(document, context, candidates, errors, timings)
+    return _Work(document, version_number, context, candidates, errors, timings)
 
 
 def _store_batch(work: list[_Work]) -> list[Run]:
@@ -223,7 +234,7 @@ def _store_batch(work: list[_Work]) -> list[Run]:
         runs = []
         for w, document_counts in zip(work, counts):
             errors = w.errors + follower_errors
-            runs.append(Run(document=w.document, version_number=_version_number(w.document),
+            runs.append(Run(document=w.document, version_number=w.version_number,
                             status="partial" if errors else "success", errors=errors,
                             timings={**w.timings, "store": stored, **follower_timings}, counts=document_counts))
         return Run.objects.bulk_create(runs)
@@ -242,8 +253,17 @@ def _group(candidates: list[Candidate]) -> dict[tuple[str, str], Candidate]:
     return grouped
 
 
-def _version_number(document) -> int:
-    return document.current.number if document.current else 0
+def _version_numbers(documents) -> dict[int, int]:
+    """Document id -> its current version's number (0 for none): read from the loaded version
+    (ingestion's documents hold theirs), else one query for all the others."""
+    from territoria.library.models import Document, Version
+
+    loaded = Document.current.is_cached
+    numbers = {d.pk: d.current.number if d.current else 0 for d in documents if loaded(d) or not d.current_id}
+    missing = {d.current_id: d.pk for d in documents if d.pk not in numbers}
+    for version_id, number in Version.objects.filter(pk__in=missing).values_list("pk", "number") if missing else ():
+        numbers[missing[version_id]] = number
+    return numbers
 
 
 def _group_batch(groups: list[dict[tuple[str, str], Candidate]]) -> dict[tuple[str, str], Candidate]:

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from territoria.core.sql import select, table
+from territoria.core.text import terms
 from territoria.library.models import Document, Passage, Version, Visibility
 from territoria.library.pipeline import Conversion, convert
 from territoria.search.backends import get_backend
@@ -59,6 +60,7 @@ class Item:
     conv: Conversion | None = None
     document: Document | None = None
     created: bool = False
+    stems: dict[int, list[str]] | None = None  # passage id -> its stems, as indexed: extraction scores topics on them
 
     def __post_init__(self):
         self.result = self.result or IngestResult(path=self.key)
@@ -106,12 +108,13 @@ def _ingest_batch(batch: list[Item], user, visibility, extract: bool):
     if ready:
         _store_or_split(ready, user, visibility)
     stored = [item for item in batch if item.document is not None and not item.result.error]
-    warnings = _extract([item.document for item in stored]) if extract and stored else {}
+    stems = {pid: found for item in stored for pid, found in (item.stems or {}).items()}
+    warnings = _extract([item.document for item in stored], stems) if extract and stored else {}
     for item in stored:
         item.result.warnings = item.conv.errors + warnings.get(item.document.pk, [])
         _describe(item.result, item.document, "created" if item.created else "updated")
     for item in batch:
-        item.data, item.conv = b"", None  # a batch's files and passages need not outlive it
+        item.data, item.conv, item.stems = b"", None, None  # a batch's files and passages need not outlive it
         yield item.result
 
 
@@ -130,13 +133,13 @@ def _store_or_split(items: list[Item], user, visibility) -> None:
         items[0].result.error = f"{items[0].name}: could not be stored ({type(problem).__name__}: {problem})"
 
 
-def _extract(documents: list[Document]) -> dict[int, list[str]]:
-    """Facts are extracted at ingestion, a batch at a time; a failing extractor is a warning,
-    not a failure. Document id -> its warnings."""
+def _extract(documents: list[Document], stems: dict[int, list[str]]) -> dict[int, list[str]]:
+    """Facts are extracted at ingestion, a batch at a time, from the stems the index was given;
+    a failing extractor is a warning, not a failure. Document id -> its warnings."""
     from territoria.extraction.pipeline import extract_documents
 
     try:
-        return {d.pk: [f"extraction: {e}" for e in run.errors] for d, run in zip(documents, extract_documents(documents))}
+        return {d.pk: [f"extraction: {e}" for e in run.errors] for d, run in zip(documents, extract_documents(documents, stems))}
     except Exception as problem:
         logger.exception("extraction of %s failed", [d.pk for d in documents])
         return {d.pk: [f"extraction failed ({type(problem).__name__}: {problem})"] for d in documents}
@@ -234,6 +237,8 @@ def _store(items: list[Item], user, visibility) -> None:
     for version_id in previous:
         backend.unindex_version(version_id)
     backend.index_documents([(passages[version.pk], item.document) for item, version in zip(items, versions)])
+    for item, version in zip(items, versions):
+        item.stems = {pid: found for pid, _, _, found in passages[version.pk]}
 
 
 def _lock_documents(items: list[Item], visibility) -> None:
@@ -293,7 +298,7 @@ PASSAGE_COLUMNS = (  # (column, PostgreSQL type)
 
 def _insert_passages(items: list[Item], versions: list[Version]) -> dict[int, list[tuple]]:
     """Store the blocks as passages in one statement (the ORM's bulk_create cost more than
-    the rest of ingestion); returns, per version id, (id, text, language, words) rows for the
+    the rest of ingestion); returns, per version id, (id, text, language, stems) rows for the
     search index."""
     rows = [
         (version.pk, version.document_id, order, b.kind, min(b.level, 20), b.number, b.section, b.section_title[:500], b.page, b.language, b.text)
@@ -313,5 +318,5 @@ def _insert_passages(items: list[Item], versions: list[Version]) -> dict[int, li
                        f"ORDER BY version_id, {quote('order')}", list(ids))
         for pid, version_id in cursor.fetchall():
             ids[version_id].append(pid)
-    return {version.pk: [(pid, b.text, b.language, b.words) for pid, b in zip(ids[version.pk], item.conv.blocks)]
+    return {version.pk: [(pid, b.text, b.language, terms(b.text, b.language, b.words)) for pid, b in zip(ids[version.pk], item.conv.blocks)]
             for item, version in zip(items, versions)}

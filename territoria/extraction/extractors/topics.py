@@ -14,7 +14,7 @@ def extract(context) -> list:
         text = context.text(passage)
         if len(text) < 12:
             continue
-        sdgs, themes, explicit = topics.tags(text, passage.language)
+        sdgs, themes, explicit = topics.tags(text, passage.language, context.stems(passage))
         rows.extend((passage.pk, document_id, SDG, code, score, code in explicit) for code, score in sdgs)
         rows.extend((passage.pk, document_id, THEME, code, score, False) for code, score in themes)
     return []

@@ -21,10 +21,11 @@ SAFE_CHARS = 100_000  # a text this short cannot exceed those limits but by one 
 POSITIONS = [f":{i}" for i in range(1, MAX_POSITION + 1)]  # ":1", ":2", ...: joined to stems in C, not formatted one by one
 
 
-def vector(text: str, language: str, found_words: list[str] | None = None) -> str:
+def vector(text: str, language: str, stems: list[str] | None = None) -> str:
     """The tsvector literal of a passage: 'stem:position ...' (PostgreSQL merges a stem's
-    positions). Stems are runs of word characters: nothing in them needs quoting."""
-    stems = terms(text, language, found_words)
+    positions), from its stems (`core.text.terms`) when the caller has them. Stems are runs of
+    word characters: nothing in them needs quoting."""
+    stems = terms(text, language) if stems is None else stems
     if len(text) > SAFE_CHARS or (len(text) > 500 and max(map(len, stems), default=0) > 500):
         stems = _bounded(stems)
     if len(stems) > MAX_POSITION:
@@ -51,7 +52,7 @@ class Backend:
     name = "postgresql-fts"
 
     def index(self, passages, document) -> None:
-        """`passages`: (id, text, language[, words]) rows of one document."""
+        """`passages`: (id, text, language[, stems]) rows of one document (stems: `core.text.terms`)."""
         self.index_documents([(passages, document)])
 
     def index_documents(self, pairs) -> None:

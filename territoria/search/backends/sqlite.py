@@ -4,7 +4,7 @@ in each of the three languages, so one index serves French, English and Spanish.
 
 from django.db import connection
 
-from territoria.core.text import index_terms
+from territoria.core.text import terms
 from territoria.search.backends import Filters, Page, alternative_stems, bounded_page, document_columns, filter_sql, scan_rows
 
 CREATE = (
@@ -17,12 +17,12 @@ class Backend:
     name = "sqlite-fts5"
 
     def index(self, passages, document) -> None:
-        """`passages`: (id, text, language[, words]) rows of one document."""
+        """`passages`: (id, text, language[, stems]) rows of one document (stems: `core.text.terms`)."""
         self.index_documents([(passages, document)])
 
     def index_documents(self, pairs) -> None:
         """(passages, document) pairs, in one statement."""
-        rows = [(pid, index_terms(text, language, *found), *columns)
+        rows = [(pid, " ".join(found[0] if found else terms(text, language)), *columns)
                 for passages, columns in ((p, document_columns(d)) for p, d in pairs) for pid, text, language, *found in passages]
         with connection.cursor() as cursor:
             cursor.executemany(
