@@ -12,6 +12,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from rapidfuzz import fuzz
 
+from territoria.core.sql import insert_objects
 from territoria.core.text import strip_accents
 from territoria.directory.areas import country_code
 from territoria.directory.models import KINDS, WORKING_LANGUAGES, Membership, Organisation, Person, Post
@@ -28,15 +29,15 @@ def sync_documents(documents) -> dict[str, int]:
     facts = list(Fact.objects.filter(pk__in=ids).order_by("kind", "id")) if ids else []
     new_orgs = [f for f in facts if f.kind == Kind.ORGANISATION]
     # Live, so merged into no other fact, and without a record (the query says so): one INSERT for all.
-    Organisation.objects.bulk_create([Organisation.from_fact(fact) for fact in new_orgs])
+    insert_objects([Organisation.from_fact(fact) for fact in new_orgs])
     new_people = [f for f in facts if f.kind == Kind.PERSON]
-    people = Person.objects.bulk_create([Person(name=fact.data.get("name") or fact.key, fact=fact) for fact in new_people])
+    people = insert_objects([Person(name=fact.data.get("name") or fact.key, fact=fact) for fact in new_people])
     named = _organisations_named({fact.data.get("organisation") for fact in new_people} - {None, ""})
     named[None] = named[""] = None
     held = [(person, named[fact.data.get("organisation")], (fact.data.get("role") or "")[:300]) for person, fact in zip(people, new_people)]
     held = [(person, organisation, role) for person, organisation, role in held if organisation]
     posts = _posts({(organisation.pk, role) for _, organisation, role in held if role})
-    Membership.objects.bulk_create([Membership(person=person, organisation=organisation, role=role, post=posts.get((organisation.pk, role)))
+    insert_objects([Membership(person=person, organisation=organisation, role=role, post=posts.get((organisation.pk, role)))
                                     for person, organisation, role in held])
     return {"organisations": len(new_orgs), "people": len(new_people)}
 

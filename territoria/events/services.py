@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from territoria.core.sql import select as _select, table as _table
+from territoria.core.sql import insert_objects, select as _select, table as _table
 from territoria.core.text import strip_accents
 from territoria.directory.models import Organisation
 from territoria.directory.services import organisation_fact_id
@@ -138,7 +138,7 @@ def sync(facts=None) -> dict:
     facts = list(query.order_by("id"))
     known = _Known.of(facts)
     synced = [(fact, *_refresh(fact, known)) for fact in facts]
-    Event.objects.bulk_create([event for _, event, created, _ in synced if created])  # new events, a few statements for all
+    insert_objects([event for _, event, created, _ in synced if created])  # new events, a few statements for all
     for _, event, created, changed in synced:
         if changed and not created:
             event.save()
@@ -233,7 +233,7 @@ def _refresh(fact: Fact, known: _Known) -> tuple[Event, bool, bool]:
     topics = [topic for passage in {s.passage_id for s in sources} for topic in known.topics.get(passage, ())]
     event.sdgs = sorted({int(code.split(".")[0]) for scheme, code in topics if scheme == Topic.Scheme.SDG})
     event.themes = sorted({code for scheme, code in topics if scheme == Topic.Scheme.THEME})
-    event.normalise()  # what save() does: bulk_create does not call it
+    event.normalise()  # what save() does: a bulk insert does not call it
     return event, created, event.stored_values() != before  # re-extraction mostly finds the event as it was
 
 
@@ -319,7 +319,7 @@ def _sync_agendas(order: list[tuple[Event, set[int], set[int]]]) -> None:
                 item = _write_item(stored.get(fact.pk) or pending.get(fact.pk), fact, event.pk, position)
                 if item:
                     pending[fact.pk] = item
-    AgendaItem.objects.bulk_create(list(pending.values()))
+    insert_objects(list(pending.values()))
 
 
 def _write_item(item: AgendaItem | None, fact: Fact, event_id: int, order: int) -> AgendaItem | None:

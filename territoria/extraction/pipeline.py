@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from territoria.core.sql import select as _select, table as _table
+from territoria.core.sql import insert_objects, select as _select, table as _table
 from territoria.core.text import terms
 from territoria.extraction.matcher import Tokens, tokens
 from territoria.extraction.models import Fact, Run, Source, State, Topic
@@ -237,7 +237,7 @@ def _store_batch(work: list[_Work]) -> list[Run]:
             runs.append(Run(document=w.document, version_number=w.version_number,
                             status="partial" if errors else "success", errors=errors,
                             timings={**w.timings, "store": stored, **follower_timings}, counts=document_counts))
-        return Run.objects.bulk_create(runs)
+        return insert_objects(runs)
 
 
 def _group(candidates: list[Candidate]) -> dict[tuple[str, str], Candidate]:
