@@ -72,6 +72,25 @@ def test_it_finds_people_with_roles_either_side_of_the_name():
     ]
 
 
+@pytest.mark.parametrize("text", [
+    "Directora: Ana María López. Subdirector: Juan Pérez Gómez; Chef de projet : Paul Martin",
+    "Asesora técnica: Rosa Mamani y Experta: María Quispe Mamani. Président: ",
+    "DIRECTEUR : Jean Dupont — Head of Unit: Maria Silva Santos: Coordinator: Ana Lee",
+    "İstanbul Directorate: Ayşe Yılmaz Demir",  # lower-casing moves characters: the plain pattern is used
+])
+def test_the_fast_colon_pattern_finds_what_the_regex_finds(text):
+    from territoria.extraction.extractors.people import ROLE_COLON, _colon_matches
+
+    assert [m.span() for m in _colon_matches(text)] == [m.span() for m in ROLE_COLON.finditer(text)]
+
+
+def test_dates_in_capitals_are_read_as_in_lower_case():
+    text = "24 FÉVRIER 2022 ; du 3 au 5 MAI ; İzmir, MARCH 5-7, 2024"  # "İ" grows when lower-cased: that text takes the case-blind patterns
+    assert [(m.date_start, m.date_end) for m in find_dates(text, 2022)] == [
+        ("2022-02-24", "2022-02-24"), ("2022-05-03", "2022-05-05"), ("2024-03-05", "2024-03-07")]
+    assert [(m.date_start, m.date_end) for m in find_dates(text.replace("İzmir", "Izmir"), 2022)][-1] == ("2024-03-05", "2024-03-07")
+
+
 @pytest.fixture
 def plan(db):
     result = ingest_bytes("plan.md", PLAN.encode(), key="plan.md")
