@@ -234,7 +234,7 @@ def _refresh(fact: Fact, known: _Known) -> tuple[Event, bool, bool]:
     event.sdgs = sorted({int(code.split(".")[0]) for scheme, code in topics if scheme == Topic.Scheme.SDG})
     event.themes = sorted({code for scheme, code in topics if scheme == Topic.Scheme.THEME})
     event.normalise()  # what save() does: a bulk insert does not call it
-    return event, created, event.stored_values() != before  # re-extraction mostly finds the event as it was
+    return event, created, created or event.stored_values() != before  # re-extraction mostly finds the event as it was
 
 
 def _fill_from_fact(event: Event, fact: Fact, sources, series: list) -> None:
