@@ -1,10 +1,11 @@
 """What fact extraction adds to ingestion, on the realistic documents the project has.
 
-    .venv/bin/python benchmarks/extraction_cost.py [--backend sqlite|postgres|both] [--runs 3]
+    .venv/bin/python benchmarks/extraction_cost.py [--backend sqlite|postgres|both] [--runs 3] [--synthetic 1000]
 
 The corpus: the annotated set (benchmarks/extraction_set/), the demo corpus (rendered from
 territoria/demo/sources, PDF and DOCX included) and, when ../shared/seeds is present, the
-seeds. Each run ingests it as `territoria ingest` does (`ingest_paths`, in batches) into a
+seeds; or, with --synthetic N, the first N synthetic documents of ingest_search.py (dense
+text in the field's vocabulary, 27 KB each on average). Each run ingests it as `territoria ingest` does (`ingest_paths`, in batches) into a
 fresh database twice, in two processes: extraction off, then on (with the calendar and the
 directory it feeds). Both first ingest a warm-up text, so one-off loading (the language model,
 gazetteers, keyword tries) is left out. Prints seconds, the time extraction adds, its ratio to
@@ -26,8 +27,20 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 WARM_UP = "Réunion annuelle du CIB à Marrakech le 15 mai 2023 avec CGLU et ONU-Habitat (ODD 5). Jessie Post, coordinatrice."
 
 
-def corpus(folder: Path) -> list[Path]:
+def corpus(folder: Path, synthetic: int = 0) -> list[Path]:
     from territoria.demo.build import build_demo
+
+    if synthetic:
+        import random
+
+        from ingest_search import make_document
+
+        rng, folder = random.Random(42), folder.parent / "synthetic"
+        folder.mkdir(parents=True, exist_ok=True)
+        for i in range(synthetic):
+            name, data = make_document(rng, i)
+            (folder / name).write_bytes(data)
+        return sorted(folder.iterdir())
 
     files = sorted(p for p in (ROOT / "benchmarks" / "extraction_set").iterdir() if p.suffix != ".json")
     seeds = ROOT.parent / "shared" / "seeds"
@@ -35,7 +48,7 @@ def corpus(folder: Path) -> list[Path]:
     return files + sorted(build_demo(folder))
 
 
-def child(backend: str, extract: bool) -> dict:
+def child(backend: str, extract: bool, synthetic: int) -> dict:
     from ingest_search import setup_django
 
     with tempfile.TemporaryDirectory(prefix="territoria-cost-") as tmp:
@@ -45,7 +58,7 @@ def child(backend: str, extract: bool) -> dict:
         from territoria.extraction.models import Run
         from territoria.library import services
 
-        files = corpus(Path(tmp) / "demo")
+        files = corpus(Path(tmp) / "demo", synthetic)
         services.ingest_bytes("warm-up.txt", WARM_UP.encode(), "warm-up", visibility="public")
         started = time.perf_counter()
         results = list(services.ingest_paths(files, extract=extract))
@@ -63,8 +76,8 @@ def child(backend: str, extract: bool) -> dict:
                 "mb": sum(f.stat().st_size for f in files) / 1e6, "steps": steps}
 
 
-def run(backend: str, extract: bool) -> dict:
-    command = [sys.executable, __file__, "--child", backend, "--extract" if extract else "--no-extract"]
+def run(backend: str, extract: bool, synthetic: int) -> dict:
+    command = [sys.executable, __file__, "--child", backend, "--extract" if extract else "--no-extract", "--synthetic", str(synthetic)]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -73,15 +86,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--synthetic", type=int, default=0, metavar="N", help="the first N synthetic documents of ingest_search.py instead")
     parser.add_argument("--child", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
     parser.add_argument("--extract", action=argparse.BooleanOptionalAction, default=True, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.extract)))
+        print(json.dumps(child(args.child, args.extract, args.synthetic)))
         return
     for backend in ("sqlite", "postgres") if args.backend == "both" else (args.backend,):
         for i in range(args.runs):
-            off, on = run(backend, False), run(backend, True)
+            off, on = run(backend, False, args.synthetic), run(backend, True, args.synthetic)
             added = on["seconds"] - off["seconds"]
             steps = ", ".join(f"{k} {v:.3f}" for k, v in sorted(on["steps"].items(), key=lambda kv: -kv[1]))
             print(f"{backend} run {i + 1}: {on['files']} files ({on['mb']:.2f} MB, {on['failed']} failed): ingestion {off['seconds']:.3f} s "
