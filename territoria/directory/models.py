@@ -96,10 +96,10 @@ class Organisation(models.Model):
 
     @classmethod
     def from_fact(cls, fact) -> "Organisation":
-        """The record an organisation fact gives, unsaved."""
+        """The record an organisation fact (or a row with its pk, key and data) gives, unsaved."""
         data = fact.data
         return cls(name=data.get("name") or fact.key, acronym=data.get("acronym") or "", aliases=data.get("aliases") or [],
-                   kind=data.get("kind") or "", country=data.get("country") or "", fact=fact)
+                   kind=data.get("kind") or "", country=data.get("country") or "", fact_id=fact.pk)
 
     @classmethod
     def for_iati(cls, ref: str, name: str, type_code: str = "") -> "Organisation":

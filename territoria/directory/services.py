@@ -6,6 +6,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -23,15 +24,14 @@ from territoria.directory.models import KINDS, WORKING_LANGUAGES, Membership, Or
 def sync_documents(documents) -> dict[str, int]:
     """Give every live organisation and person fact of the documents its directory record; a
     person gets a membership (with the post they hold) of the organisation the text names."""
-    from territoria.extraction.models import Fact, Kind
+    from territoria.extraction.models import Kind
 
-    ids = _facts_without_record([d.pk for d in documents])
-    facts = list(Fact.objects.filter(pk__in=ids).order_by("kind", "id")) if ids else []
+    facts = _fact_rows(_facts_without_record([d.pk for d in documents]))
     new_orgs = [f for f in facts if f.kind == Kind.ORGANISATION]
     # Live, so merged into no other fact, and without a record (the query says so): one INSERT for all.
     insert_objects([Organisation.from_fact(fact) for fact in new_orgs])
     new_people = [f for f in facts if f.kind == Kind.PERSON]
-    people = insert_objects([Person(name=fact.data.get("name") or fact.key, fact=fact) for fact in new_people])
+    people = insert_objects([Person(name=fact.data.get("name") or fact.key, fact_id=fact.pk) for fact in new_people])
     named = _organisations_named({fact.data.get("organisation") for fact in new_people} - {None, ""})
     named[None] = named[""] = None
     held = [(person, named[fact.data.get("organisation")], (fact.data.get("role") or "")[:300]) for person, fact in zip(people, new_people)]
@@ -40,6 +40,28 @@ def sync_documents(documents) -> dict[str, int]:
     insert_objects([Membership(person=person, organisation=organisation, role=role, post=posts.get((organisation.pk, role)))
                                     for person, organisation, role in held])
     return {"organisations": len(new_orgs), "people": len(new_people)}
+
+
+class FactRow(NamedTuple):
+    pk: int
+    kind: str
+    key: str
+    data: dict
+
+
+def _fact_rows(ids: list[int]) -> list[FactRow]:
+    """The facts as plain rows, by kind then id: a few times cheaper to load than Fact instances."""
+    from django.db import connection
+
+    from territoria.core.sql import select, table
+    from territoria.extraction.models import Fact
+
+    if not ids:
+        return []
+    data = Fact._meta.get_field("data")
+    rows = select(f"SELECT id, kind, {connection.ops.quote_name('key')}, data FROM {table(Fact)} "
+                  f"WHERE id IN ({', '.join(['%s'] * len(ids))}) ORDER BY kind, id", ids)
+    return [FactRow(pk, kind, key, data.from_db_value(value, None, connection)) for pk, kind, key, value in rows]
 
 
 def _posts(wanted: set[tuple[int, str]]) -> dict[tuple[int, str], Post]:

@@ -91,3 +91,10 @@ def countries() -> tuple[dict[str, Entry], PhraseMatcher]:
         english = english if not _skipped(english) else (list(names.values()) or aliases or [country.alpha_2])[0]
         entries.append(Entry(country.alpha_2, english, "country", country.alpha_2, None, aliases, names))
     return {e.id: e for e in entries}, _matcher(entries, "capitalised")
+
+
+@lru_cache(maxsize=1)
+def first_words() -> frozenset[str]:
+    """Every word an organisation, city or country name starts with: a passage's words are
+    sifted once against all three gazetteers (see PhraseMatcher.find's `starts`)."""
+    return frozenset().union(*(loader()[1].index for loader in (organisations, cities, countries)))

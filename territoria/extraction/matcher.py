@@ -88,12 +88,17 @@ class PhraseMatcher:
             node = node.setdefault(word, {})
         node.setdefault(ENTRIES, []).append((exact, value))
 
-    def find(self, text: str, toks: Tokens | None = None) -> list[Match]:
+    def find(self, text: str, toks: Tokens | None = None, starts: list[int] | None = None) -> list[Match]:
+        """Names in the text, longest first, left to right, without overlaps. `starts`: the
+        positions of the words that may start a name, when the caller has sifted them (a
+        superset of this matcher's first words)."""
         toks = tokens(text) if toks is None else toks
         words = toks.words
         index, found, resume, last = self.index, [], 0, len(words) - 1
-        for i in [i for i, word in enumerate(words) if word in index]:  # most words start no name
-            if i < resume:
+        if starts is None:
+            starts = [i for i, word in enumerate(words) if word in index]  # most words start no name
+        for i in starts:
+            if i < resume or words[i] not in index:
                 continue
             node = index[words[i]]
             if ENTRIES not in node and (i == last or words[i + 1] not in node):

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from territoria.core import collector
 from territoria.core.sql import insert_objects, select as _select, table as _table
 from territoria.core.text import terms
 from territoria.extraction.matcher import Tokens, tokens
@@ -91,6 +92,8 @@ class Context:
         self.topics: list[tuple] = []  # (passage_id, document_id, scheme, code, score, explicit)
         self._people: dict[int, list] = {}
         self._words: dict[int, set[str]] = {}
+        self._starts: dict[int, list[int]] = {}
+        self._organisations: dict[int, list] = {}
 
     def text(self, passage) -> str:
         return passage.text[:MAX_PASSAGE_CHARS]
@@ -101,6 +104,24 @@ class Context:
 
     def tokens(self, passage):
         return self._tokens[passage.pk]
+
+    def organisations(self, passage) -> list:
+        """The gazetteer's organisations a passage names (matcher Matches), found once for the
+        organisations and actions extractors."""
+        if passage.pk not in self._organisations:
+            from territoria.extraction.gazetteer import organisations
+
+            self._organisations[passage.pk] = organisations()[1].find(self.text(passage), self.tokens(passage), self.name_starts(passage))
+        return self._organisations[passage.pk]
+
+    def name_starts(self, passage) -> list[int]:
+        """Positions of the passage's words that may start an organisation, city or country name."""
+        if passage.pk not in self._starts:
+            from territoria.extraction.gazetteer import first_words
+
+            first = first_words()
+            self._starts[passage.pk] = [i for i, word in enumerate(self.tokens(passage).words) if word in first]
+        return self._starts[passage.pk]
 
     def words(self, passage) -> set[str]:
         """The passage's accent-free lower-case words, for the extractors' cheap "any hope here?" tests."""
@@ -151,7 +172,7 @@ def prepare() -> None:
     from territoria.core import lang
     from territoria.extraction import gazetteer, topics
 
-    gazetteer.organisations(), gazetteer.cities(), gazetteer.countries(), topics.joint_lexicon(), lang._identifier()
+    gazetteer.organisations(), gazetteer.cities(), gazetteer.countries(), gazetteer.first_words(), topics.joint_lexicon(), lang._identifier()
     gc.collect()
     gc.freeze()
     _prepared = True
@@ -168,7 +189,11 @@ def extract_documents(documents, stems: dict[int, list[str]] | None = None) -> l
     is shared evenly among the batch's runs. `stems`: passage id -> its stems, when the caller
     (ingestion) has them."""
     prepare()
-    documents = list(documents)
+    with collector.paused():
+        return _extract_documents(list(documents), stems)
+
+
+def _extract_documents(documents: list, stems) -> list[Run]:
     passages, numbers = load_passages_of(documents), _version_numbers(documents)
     work = [_extract_one(document, passages.get(document.current_id, []), numbers.get(document.pk, 0), stems) for document in documents]
     try:
@@ -378,17 +403,19 @@ def _create(candidates: list[Candidate]) -> dict[tuple[str, str], int]:
     a statement, their ids read back by RETURNING."""
     if connection.vendor == "postgresql":
         return _copy_facts(candidates)
-    quote, now, ids = connection.ops.quote_name, timezone.now(), {}
-    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    quote, now, ids = connection.ops.quote_name, connection.ops.adapt_datetimefield_value(timezone.now()), {}
+    sqlite = connection.vendor == "sqlite"
     columns = ", ".join(map(quote, ("kind", "key", "data", "state", "document_id", "updated_at")))
-    size = _rows_per_statement(6)
+    size, mark = _rows_per_statement(6), "?" if sqlite else "%s"
     for i in range(0, len(candidates), size):
         chunk = candidates[i : i + size]
-        values = ", ".join([f"(%s, %s, %s{cast}, %s, %s, %s)"] * len(chunk))
-        params = [value for c in chunk for value in (c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED,
+        values = ", ".join([f"({', '.join([mark] * 6)})"] * len(chunk))
+        params = [value for c in chunk for value in (c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED.value,
                                                      c.document_id if c.document_scoped else None, now)]
         sql = f"INSERT INTO {_table(Fact)} ({columns}) VALUES {values} RETURNING kind, key, id"
-        ids.update({(kind, key): pk for kind, key, pk in _select(sql, params)})
+        # On SQLite straight to sqlite3 (see _insert).
+        rows = connection.connection.execute(sql, params).fetchall() if sqlite else _select(sql, params)
+        ids.update({(kind, key): pk for kind, key, pk in rows})
     return ids
 
 

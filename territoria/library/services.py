@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from territoria.core import collector
 from territoria.core.sql import select, table
 from territoria.core.text import terms
 from territoria.library.models import Document, Passage, Version, Visibility
@@ -94,6 +95,15 @@ def ingest_many(items, user=None, visibility=Visibility.PUBLIC, extract: bool = 
 
 
 def _ingest_batch(batch: list[Item], user, visibility, extract: bool):
+    with collector.paused():
+        _process_batch(batch, user, visibility, extract)
+    for item in batch:
+        item.data, item.conv, item.stems = b"", None, None  # a batch's files and passages need not outlive it
+        yield item.result
+
+
+def _process_batch(batch: list[Item], user, visibility, extract: bool) -> None:
+    """Convert, store and extract a batch; each item's result says how it went."""
     todo = [item for item in batch if not item.result.error]
     holders = _unchanged(todo)
     for item in todo:
@@ -113,9 +123,6 @@ def _ingest_batch(batch: list[Item], user, visibility, extract: bool):
     for item in stored:
         item.result.warnings = item.conv.errors + warnings.get(item.document.pk, [])
         _describe(item.result, item.document, "created" if item.created else "updated")
-    for item in batch:
-        item.data, item.conv, item.stems = b"", None, None  # a batch's files and passages need not outlive it
-        yield item.result
 
 
 def _store_or_split(items: list[Item], user, visibility) -> None:

@@ -7,7 +7,7 @@ import re
 
 from territoria.core.text import normalise_space, strip_accents
 from territoria.extraction.pipeline import Candidate
-from territoria.extraction.resolve import organisation_names, short_name
+from territoria.extraction.resolve import short_name
 
 LABEL_RE = re.compile(
     r"^[\W_]*(?P<label>actions?\s+centrales?|core\s+actions?|acci[oó]n(?:es)?\s+central(?:es)?|"
@@ -59,6 +59,6 @@ def _action(context, passage, kind: str, partner: str) -> Candidate:
     data = {
         "document_id": context.document.pk, "section": passage.section, "section_title": passage.section_title,
         "kind": kind, "partnership": (short_name(partner) or partner) if partner else None,
-        "text": text, "order": passage.order, "organisations": organisation_names(passage.text, context.tokens(passage)),
+        "text": text, "order": passage.order, "organisations": list(dict.fromkeys(m.value.name for m in context.organisations(passage))),
     }
     return Candidate("action", f"{context.document.pk}:{passage.section}:{digest}", data, [(passage, 0, len(passage.text))], document_scoped=True)

@@ -5,7 +5,6 @@ one canonical organisation) and unknown ones recognised by pattern ("Ville de �
 import re
 
 from territoria.core.text import normalise_space, strip_accents
-from territoria.extraction import gazetteer
 from territoria.extraction.pipeline import Candidate
 
 CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
@@ -48,11 +47,10 @@ def unknown_candidate(name: str, kind: str, passage, start, end, acronym=None) -
 
 
 def extract(context) -> list[Candidate]:
-    _, matcher = gazetteer.organisations()
     candidates = []
     for passage in context.passages:
         text = context.text(passage)
-        known = matcher.find(text, context.tokens(passage))
+        known = context.organisations(passage)
         candidates.extend(known_candidate(m.value, passage, m.start, m.end) for m in known)
         taken = [(m.start, m.end) for m in known]
         candidates.extend(_patterns(text, passage, taken))

@@ -22,8 +22,9 @@ def extract(context) -> list[Candidate]:
     for passage in context.passages:
         text, toks = context.text(passage), context.tokens(passage)
         people = [(s, e) for _, s, e in context.people(passage)]
-        cities = city_matcher.find(text, toks)
-        countries = [m for m in country_matcher.find(text, toks) if not _inside(m, [(c.start, c.end) for c in cities])]
+        starts = context.name_starts(passage)
+        cities = city_matcher.find(text, toks, starts)
+        countries = [m for m in country_matcher.find(text, toks, starts) if not _inside(m, [(c.start, c.end) for c in cities])]
         for match in cities + countries:
             if _inside(match, people):  # "Marta Lagos" is a person, not Lagos
                 continue
