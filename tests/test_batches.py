@@ -89,3 +89,44 @@ def test_a_document_whose_facts_the_database_refuses_leaves_the_rest_of_its_batc
     assert Run.objects.count() == 3
     places = {f.data["name"] for f in Fact.objects.filter(kind="place")}
     assert "Marrakech" in places and "Quito" in places and "Dakar" not in places
+
+
+def test_insert_objects_writes_what_the_orm_would_and_sets_primary_keys():
+    """core.sql.insert_objects, which writes the followers' records (COPY on PostgreSQL): JSON,
+    dates, times, auto_now and foreign keys as the ORM would store them."""
+    from datetime import date, time
+
+    from territoria.core.sql import insert_objects
+    from territoria.events.models import AgendaItem, Event
+
+    events = [Event(name=f"Forum {i}", start_date=date(2024, 3, i + 1), end_date=date(2024, 3, i + 2), start_time=time(9, 30),
+                    timezone="Europe/Paris", sdgs=[5, 11], themes=["gender"], conflicts={"end": [{"value": "2024-03-09"}]})
+              for i in range(3)]
+    for event in events:
+        event.normalise()
+    insert_objects(events)
+    assert all(e.pk and not e._state.adding for e in events)
+    insert_objects([AgendaItem(event=events[1], title="Ouverture", speakers=["Ana Lee"], order=2, start_time=time(10))])
+    stored = Event.objects.get(pk=events[1].pk)
+    assert (stored.name, stored.start_date, stored.start_time, stored.sdgs, stored.themes) == ("Forum 1", date(2024, 3, 2), time(9, 30), [5, 11], ["gender"])
+    assert stored.conflicts == {"end": [{"value": "2024-03-09"}]} and stored.tags == " sdg:5 sdg:11 theme:gender "
+    assert stored.starts_at == events[1].starts_at and stored.created_at is not None
+    assert list(stored.agenda.values_list("title", "speakers", "start_time")) == [("Ouverture", ["Ana Lee"], time(10))]
+    assert insert_objects([]) == []
+
+
+def test_the_collector_is_paused_for_a_batch_and_back_after_it(monkeypatch):
+    import gc
+
+    from territoria.core import collector
+
+    seen, process = [], services._process_batch
+    monkeypatch.setattr(services, "_process_batch", lambda *args: (seen.append(gc.isenabled()), process(*args)))
+    with collector.paused():
+        assert not gc.isenabled()
+        with collector.paused():  # nested: still paused, and not re-enabled on the way out
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    assert [r.status for r in ingest_many([Item("n.txt", "n.txt", note(1))])] == ["created"]
+    assert seen == [False] and gc.isenabled()
