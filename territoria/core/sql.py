@@ -15,6 +15,59 @@ def select(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
+def rows_per_statement(columns: int) -> int:
+    """Rows of `columns` values one statement may carry: up to 500, within the database's cap
+    on parameters (999 for the SQLite builds Django supports)."""
+    cap = connection.features.max_query_params
+    return max(1, min(500, cap // columns)) if cap else 500
+
+
+def next_ids(model, count: int) -> list[int]:
+    """`count` primary keys drawn from the model's sequence (PostgreSQL), for rows sent by COPY."""
+    sql = "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
+    return [row[0] for row in select(sql, [model._meta.db_table, model._meta.pk.column, count])]
+
+
+def insert_rows(model, columns: tuple[str, ...], rows: list) -> None:
+    """Plain rows (values as the database takes them) into the model's table: one COPY on
+    PostgreSQL (an INSERT would have psycopg quote every value into the statement); on SQLite
+    INSERTs of a few hundred rows each (40 % faster than one executemany), straight to the
+    sqlite3 connection: Django's cursor would rewrite every %s of such a statement with a regex,
+    a third of its time."""
+    if not rows:
+        return
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table(model)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    sqlite = connection.vendor == "sqlite"
+    marks = "(" + ", ".join(["?" if sqlite else "%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        execute = connection.connection.execute if sqlite else cursor.execute
+        size = rows_per_statement(len(columns))
+        for i in range(0, len(rows), size):
+            chunk = rows[i : i + size]
+            execute(f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))}", [value for row in chunk for value in row])
+
+
+def insert_returning(model, columns: tuple[str, ...], rows: list, returning: str) -> list[tuple]:
+    """Plain rows inserted a few hundred a statement (straight to sqlite3 on SQLite, as in
+    insert_rows), with the `returning` columns of each row read back."""
+    sqlite = connection.vendor == "sqlite"
+    connection.ensure_connection()
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    marks = "(" + ", ".join(["?" if sqlite else "%s"] * len(columns)) + ")"
+    found, size = [], rows_per_statement(len(columns))
+    for i in range(0, len(rows), size):
+        chunk = rows[i : i + size]
+        sql = f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))} RETURNING {returning}"
+        params = [value for row in chunk for value in row]
+        found.extend(connection.connection.execute(sql, params).fetchall() if sqlite else select(sql, params))
+    return found
+
+
 # Fields whose attribute is already the database value: no conversion to pay for.
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.FloatField, models.ForeignKey)
 
@@ -30,34 +83,20 @@ def insert_objects(objs: list) -> list:
     if not objs:
         return objs
     db = connections[DEFAULT_DB_ALIAS]  # the connection itself: each attribute of the `connection` proxy costs a thread-local lookup
-    model, quote = type(objs[0]), db.ops.quote_name
+    model = type(objs[0])
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     plain = [isinstance(f, _PLAIN) for f in fields]
 
     def values(obj):
         return [getattr(obj, f.attname) if is_plain else f.get_db_prep_save(f.pre_save(obj, True), db) for f, is_plain in zip(fields, plain)]
 
-    pk = quote(model._meta.pk.column)
-    columns = ", ".join(quote(f.column) for f in fields)
-    if connection.vendor == "postgresql":
-        ids = [row[0] for row in select("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                                        [model._meta.db_table, model._meta.pk.column, len(objs)])]
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table(model)} ({pk}, {columns}) FROM STDIN") as copy:
-            for obj, obj_id in zip(objs, ids):
-                copy.write_row([obj_id, *values(obj)])
+    columns, pk = tuple(f.column for f in fields), model._meta.pk.column
+    if db.vendor == "postgresql":
+        ids = next_ids(model, len(objs))
+        insert_rows(model, (pk, *columns), [[obj_id, *values(obj)] for obj, obj_id in zip(objs, ids)])
     else:
-        connection.ensure_connection()
-        cap = connection.features.max_query_params
-        size = max(1, min(500, cap // len(fields))) if cap else 500
-        row_marks = "(" + ", ".join(["?"] * len(fields)) + ")"
-        ids = []
-        for start in range(0, len(objs), size):
-            chunk = objs[start : start + size]
-            sql = f"INSERT INTO {table(model)} ({columns}) VALUES {', '.join([row_marks] * len(chunk))} RETURNING {pk}"
-            params = [value for obj in chunk for value in values(obj)]
-            # Straight to sqlite3: Django's cursor would rewrite each %s of a long statement with a regex.
-            ids.extend(row[0] for row in connection.connection.execute(sql, params).fetchall())
+        ids = [row[0] for row in insert_returning(model, columns, [values(obj) for obj in objs], db.ops.quote_name(pk))]
     for obj, obj_id in zip(objs, ids):
         obj.pk = obj_id
-        obj._state.adding, obj._state.db = False, connection.alias
+        obj._state.adding, obj._state.db = False, db.alias
     return objs

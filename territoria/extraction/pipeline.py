@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from territoria.core import collector
-from territoria.core.sql import insert_objects, select as _select, table as _table
+from territoria.core.sql import insert_objects, insert_returning, insert_rows, next_ids, select as _select, table as _table
 from territoria.core.text import terms
 from territoria.extraction.matcher import Tokens, tokens
 from territoria.extraction.models import Fact, Run, Source, State, Topic
@@ -324,11 +324,11 @@ def reconcile_batch(work: list[_Work]) -> list[dict]:
     """Store a batch of documents' candidates in a handful of plain statements, whatever their
     number; returns each document's counts of facts by kind."""
     previous = _clear([w.document.pk for w in work])
-    _insert(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), [row for w in work for row in w.context.topics])
+    insert_rows(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), [row for w in work for row in w.context.topics])
     grouped = _group_batch([_group(w.candidates) for w in work])
     facts = _facts_for(grouped)
     document_of = {p.pk: w.document.pk for w in work for p in w.context.passages}
-    _insert(Source, ("fact_id", "document_id", "passage_id", "start", "end"),
+    insert_rows(Source, ("fact_id", "document_id", "passage_id", "start", "end"),
             [(facts[ident], document_of[p.pk], p.pk, s, e) for ident, c in grouped.items() for p, s, e in c.sources])
     _forget_orphans(previous)
     counts = []
@@ -352,35 +352,6 @@ def _clear(document_ids: list[int]) -> set[int]:
     return {row[0] for row in _select(f"DELETE FROM {sources} WHERE {where} RETURNING fact_id", document_ids)}
 
 
-def _insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Sources and topics are many and plain: COPY on PostgreSQL; on SQLite INSERTs of a few
-    hundred rows each (40 % faster than one executemany), straight to the sqlite3 connection:
-    Django's cursor would rewrite every %s of such a statement with a regex, a third of its time."""
-    if not rows:
-        return
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {_table(model)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    sqlite = connection.vendor == "sqlite"
-    marks = "(" + ", ".join(["?" if sqlite else "%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        execute = connection.connection.execute if sqlite else cursor.execute
-        size = _rows_per_statement(len(columns))
-        for i in range(0, len(rows), size):
-            chunk = rows[i : i + size]
-            execute(f"INSERT INTO {_table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))}", [value for row in chunk for value in row])
-
-
-def _rows_per_statement(columns: int) -> int:
-    """Rows of `columns` values one statement may carry: up to 500, within the database's cap
-    on parameters (999 for the SQLite builds Django supports)."""
-    cap = connection.features.max_query_params
-    return max(1, min(500, cap // columns)) if cap else 500
-
-
 def _existing(grouped: dict) -> dict[tuple[str, str], list]:
     """[id, state, merged_into_id, data] of the stored facts with the candidates' identities,
     a few hundred keys a query (kinds and keys both listed, so the unique index serves it)."""
@@ -401,35 +372,17 @@ def _create(candidates: list[Candidate]) -> dict[tuple[str, str], int]:
     """Insert new facts: on PostgreSQL by COPY with ids drawn from the table's sequence first (a
     multi-row INSERT had psycopg quote every value into the statement); elsewhere a few hundred
     a statement, their ids read back by RETURNING."""
-    if connection.vendor == "postgresql":
-        return _copy_facts(candidates)
-    quote, now, ids = connection.ops.quote_name, connection.ops.adapt_datetimefield_value(timezone.now()), {}
-    sqlite = connection.vendor == "sqlite"
-    columns = ", ".join(map(quote, ("kind", "key", "data", "state", "document_id", "updated_at")))
-    size, mark = _rows_per_statement(6), "?" if sqlite else "%s"
-    for i in range(0, len(candidates), size):
-        chunk = candidates[i : i + size]
-        values = ", ".join([f"({', '.join([mark] * 6)})"] * len(chunk))
-        params = [value for c in chunk for value in (c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED.value,
-                                                     c.document_id if c.document_scoped else None, now)]
-        sql = f"INSERT INTO {_table(Fact)} ({columns}) VALUES {values} RETURNING kind, key, id"
-        # On SQLite straight to sqlite3 (see _insert).
-        rows = connection.connection.execute(sql, params).fetchall() if sqlite else _select(sql, params)
-        ids.update({(kind, key): pk for kind, key, pk in rows})
-    return ids
-
-
-def _copy_facts(candidates: list[Candidate]) -> dict[tuple[str, str], int]:
     if not candidates:
         return {}
-    table, now = Fact._meta.db_table, timezone.now()
-    ids = [row[0] for row in _select("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(candidates)])]
-    columns = ", ".join(map(connection.ops.quote_name, ("id", "kind", "key", "data", "state", "document_id", "updated_at")))
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {_table(Fact)} ({columns}) FROM STDIN") as copy:
-        for pk, c in zip(ids, candidates):
-            copy.write_row((pk, c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED.value,
-                            c.document_id if c.document_scoped else None, now))
-    return {(c.kind, c.key): pk for pk, c in zip(ids, candidates)}
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    columns = ("kind", "key", "data", "state", "document_id", "updated_at")
+    rows = [(c.kind, c.key, json.dumps(c.data, ensure_ascii=False), State.EXTRACTED.value, c.document_id if c.document_scoped else None, now)
+            for c in candidates]
+    if connection.vendor == "postgresql":
+        ids = next_ids(Fact, len(candidates))
+        insert_rows(Fact, ("id", *columns), [(pk, *row) for pk, row in zip(ids, rows)])
+        return {(c.kind, c.key): pk for pk, c in zip(ids, candidates)}
+    return {(kind, key): pk for kind, key, pk in insert_returning(Fact, columns, rows, "kind, key, id")}
 
 
 def _follow_merges(row: list) -> list:
