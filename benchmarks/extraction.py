@@ -69,7 +69,7 @@ def ingest(files: list[Path], extract: bool) -> tuple[dict, dict]:
     from territoria.library import services
 
     if not extract:
-        services._extract = lambda documents, stems: {}
+        services._extract = lambda documents, analysis: {}
     started = time.perf_counter()
     services.ingest_bytes("warm-up.txt", WARM_UP, "benchmark-warm-up")
     warm_up = time.perf_counter() - started

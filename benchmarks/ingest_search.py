@@ -279,7 +279,7 @@ def measure_ingest(docs, singles) -> dict:
         pass
     extraction = time.perf_counter() - started
     extractors = extractor_timings()
-    extract, services._extract = services._extract, lambda documents, stems: {}
+    extract, services._extract = services._extract, lambda documents, analysis: {}
     try:
         single_started, single_cpu = time.perf_counter(), cpu_seconds()
         for name, data in singles:

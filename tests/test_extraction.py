@@ -139,3 +139,17 @@ def test_sdg_command_reads_and_writes_json_lines(monkeypatch, capsys):
     assert 5 in out[0]["sdgs"] and out[0]["scores"]["5"] == 1.0
     assert all(set(o) == {"id", "sdgs", "scores"} for o in out[:3])
     assert 6 in out[1]["sdgs"] and 6 in out[2]["sdgs"]
+
+
+@pytest.mark.parametrize("text", [
+    "La Coopération décentralisée à Bogotá, São Paulo et Île-de-France — CGLU/UCLG (S.I.D.A.) 2023.",
+    "İstanbul, ǅemal and the ﬁnance ½ of 1º año",  # lower-casing or folding moves characters: split as before
+    "Decomposed e\u0301cole and naïve coöperation", "plain ASCII words, 12 of them_and_more",
+])
+def test_words_ingestion_found_give_the_same_tokens(text):
+    from territoria.core.text import words
+    from territoria.extraction.matcher import tokens
+
+    fresh, reused = tokens(text), tokens(text, words(text))
+    assert reused.words == fresh.words
+    assert [reused.span(i) for i in range(len(reused))] == [fresh.span(i) for i in range(len(fresh))]

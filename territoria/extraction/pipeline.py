@@ -85,10 +85,10 @@ class Candidate:
 class Context:
     """A document's passages with per-passage work shared by the extractors."""
 
-    def __init__(self, document, passages, stems: dict[int, list[str]] | None = None):
+    def __init__(self, document, passages, analysis: dict[int, tuple[list[str], list[str]]] | None = None):
         self.document = document
         self.passages = passages
-        self._stems = stems or {}
+        self._analysis = analysis or {}  # passage id -> (words, stems) as ingestion found them
         self.topics: list[tuple] = []  # (passage_id, document_id, scheme, code, score, explicit)
         self._people: dict[int, list] = {}
         self._words: dict[int, set[str]] = {}
@@ -100,7 +100,7 @@ class Context:
 
     @cached_property
     def _tokens(self) -> dict[int, Tokens]:
-        return {p.pk: tokens(self.text(p)) for p in self.passages}
+        return {p.pk: tokens(self.text(p), self._found(p, 0)) for p in self.passages}
 
     def tokens(self, passage):
         return self._tokens[passage.pk]
@@ -131,10 +131,13 @@ class Context:
 
     def stems(self, passage) -> list[str]:
         """The passage's stems (`core.text.terms`): those ingestion just indexed, else computed."""
-        found = self._stems.get(passage.pk)
-        if found is None or len(passage.text) > MAX_PASSAGE_CHARS:
-            return terms(self.text(passage), passage.language)
-        return found
+        found = self._found(passage, 1)
+        return terms(self.text(passage), passage.language) if found is None else found
+
+    def _found(self, passage, which: int):
+        """Ingestion's words (0) or stems (1) of a passage, if it has them for the text read here."""
+        found = self._analysis.get(passage.pk)
+        return found[which] if found is not None and len(passage.text) <= MAX_PASSAGE_CHARS else None
 
     def people(self, passage) -> list:
         """People named in a passage, found once for the people and places extractors."""
@@ -178,7 +181,7 @@ def prepare() -> None:
     _prepared = True
 
 
-def extract_documents(documents, stems: dict[int, list[str]] | None = None) -> list[Run]:
+def extract_documents(documents, analysis: dict[int, tuple[list[str], list[str]]] | None = None) -> list[Run]:
     """Run every extractor on each document's current version and store the results: a Run per
     document, in order.
 
@@ -186,16 +189,16 @@ def extract_documents(documents, stems: dict[int, list[str]] | None = None) -> l
     and a few statements for the whole batch, not a dozen round trips per document); each
     follower runs in a savepoint, so a failing one is undone alone and the facts stay. A batch
     the database refuses is stored again document by document. The store's and followers' time
-    is shared evenly among the batch's runs. `stems`: passage id -> its stems, when the caller
-    (ingestion) has them."""
+    is shared evenly among the batch's runs. `analysis`: passage id -> (words, stems), when the
+    caller (ingestion) has them."""
     prepare()
     with collector.paused():
-        return _extract_documents(list(documents), stems)
+        return _extract_documents(list(documents), analysis)
 
 
-def _extract_documents(documents: list, stems) -> list[Run]:
+def _extract_documents(documents: list, analysis) -> list[Run]:
     passages, numbers = load_passages_of(documents), _version_numbers(documents)
-    work = [_extract_one(document, passages.get(document.current_id, []), numbers.get(document.pk, 0), stems) for document in documents]
+    work = [_extract_one(document, passages.get(document.current_id, []), numbers.get(document.pk, 0), analysis) for document in documents]
     try:
         return _store_batch(work)
     except Exception:
@@ -225,8 +228,8 @@ class _Work:
     timings: dict[str, float]
 
 
-def _extract_one(document, passages, version_number: int, stems=None) -> _Work:
-    context = Context(document, passages, stems)
+def _extract_one(document, passages, version_number: int, analysis=None) -> _Work:
+    context = Context(document, passages, analysis)
     candidates, errors, timings = [], [], {}
     for name, path in EXTRACTORS:
         started = time.perf_counter()

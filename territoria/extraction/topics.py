@@ -180,6 +180,7 @@ def weights(stems: list[str], language: str) -> tuple[dict[str, float], dict[str
 PASSING_WEIGHT = 1.5  # weights are sums of phrase lengths: 1 scores 0.465, below THRESHOLD; 2 scores 0.713
 
 
+@lru_cache(maxsize=1024)  # weights are sums of phrase lengths: a few dozen values in all
 def _score(weight: float) -> float:
     return round(1 - math.exp(-weight / SCALE), 3)
 

@@ -61,7 +61,7 @@ class Item:
     conv: Conversion | None = None
     document: Document | None = None
     created: bool = False
-    stems: dict[int, list[str]] | None = None  # passage id -> its stems, as indexed: extraction scores topics on them
+    analysis: dict[int, tuple[list[str], list[str]]] | None = None  # passage id -> (words, stems) as ingestion found them: extraction reuses them
 
     def __post_init__(self):
         self.result = self.result or IngestResult(path=self.key)
@@ -98,7 +98,7 @@ def _ingest_batch(batch: list[Item], user, visibility, extract: bool):
     with collector.paused():
         _process_batch(batch, user, visibility, extract)
     for item in batch:
-        item.data, item.conv, item.stems = b"", None, None  # a batch's files and passages need not outlive it
+        item.data, item.conv, item.analysis = b"", None, None  # a batch's files and passages need not outlive it
         yield item.result
 
 
@@ -118,8 +118,8 @@ def _process_batch(batch: list[Item], user, visibility, extract: bool) -> None:
     if ready:
         _store_or_split(ready, user, visibility)
     stored = [item for item in batch if item.document is not None and not item.result.error]
-    stems = {pid: found for item in stored for pid, found in (item.stems or {}).items()}
-    warnings = _extract([item.document for item in stored], stems) if extract and stored else {}
+    analysis = {pid: found for item in stored for pid, found in (item.analysis or {}).items()}
+    warnings = _extract([item.document for item in stored], analysis) if extract and stored else {}
     for item in stored:
         item.result.warnings = item.conv.errors + warnings.get(item.document.pk, [])
         _describe(item.result, item.document, "created" if item.created else "updated")
@@ -140,13 +140,14 @@ def _store_or_split(items: list[Item], user, visibility) -> None:
         items[0].result.error = f"{items[0].name}: could not be stored ({type(problem).__name__}: {problem})"
 
 
-def _extract(documents: list[Document], stems: dict[int, list[str]]) -> dict[int, list[str]]:
-    """Facts are extracted at ingestion, a batch at a time, from the stems the index was given;
-    a failing extractor is a warning, not a failure. Document id -> its warnings."""
+def _extract(documents: list[Document], analysis: dict[int, tuple[list[str], list[str]]]) -> dict[int, list[str]]:
+    """Facts are extracted at ingestion, a batch at a time, from the words and stems the language
+    stage and the index found; a failing extractor is a warning, not a failure. Document id ->
+    its warnings."""
     from territoria.extraction.pipeline import extract_documents
 
     try:
-        return {d.pk: [f"extraction: {e}" for e in run.errors] for d, run in zip(documents, extract_documents(documents, stems))}
+        return {d.pk: [f"extraction: {e}" for e in run.errors] for d, run in zip(documents, extract_documents(documents, analysis))}
     except Exception as problem:
         logger.exception("extraction of %s failed", [d.pk for d in documents])
         return {d.pk: [f"extraction failed ({type(problem).__name__}: {problem})"] for d in documents}
@@ -245,7 +246,7 @@ def _store(items: list[Item], user, visibility) -> None:
         backend.unindex_version(version_id)
     backend.index_documents([(passages[version.pk], item.document) for item, version in zip(items, versions)])
     for item, version in zip(items, versions):
-        item.stems = {pid: found for pid, _, _, found in passages[version.pk]}
+        item.analysis = {pid: (block.words, stems) for (pid, _, _, stems), block in zip(passages[version.pk], item.conv.blocks)}
 
 
 def _lock_documents(items: list[Item], visibility) -> None:
