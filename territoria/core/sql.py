@@ -28,16 +28,17 @@ def next_ids(model, count: int) -> list[int]:
     return [row[0] for row in select(sql, [model._meta.db_table, model._meta.pk.column, count])]
 
 
-def insert_rows(model, columns: tuple[str, ...], rows: list) -> None:
+def insert_rows(model, columns: tuple[str, ...], rows: list, conflicts: str = "fail") -> None:
     """Plain rows (values as the database takes them) into the model's table: one COPY on
     PostgreSQL (an INSERT would have psycopg quote every value into the statement); on SQLite
     INSERTs of a few hundred rows each (40 % faster than one executemany), straight to the
     sqlite3 connection: Django's cursor would rewrite every %s of such a statement with a regex,
-    a third of its time."""
+    a third of its time. `conflicts="ignore"`: rows a unique constraint refuses are skipped
+    (INSERT … ON CONFLICT DO NOTHING on every database, as COPY cannot)."""
     if not rows:
         return
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and conflicts != "ignore":
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table(model)} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -49,7 +50,8 @@ def insert_rows(model, columns: tuple[str, ...], rows: list) -> None:
         size = rows_per_statement(len(columns))
         for i in range(0, len(rows), size):
             chunk = rows[i : i + size]
-            execute(f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))}", [value for row in chunk for value in row])
+            execute(f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))}{' ON CONFLICT DO NOTHING' if conflicts == 'ignore' else ''}",
+                    [value for row in chunk for value in row])
 
 
 def insert_returning(model, columns: tuple[str, ...], rows: list, returning: str) -> list[tuple]:

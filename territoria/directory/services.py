@@ -114,11 +114,6 @@ def _organisations_named(names: set[str]) -> dict[str, Organisation | None]:
     return found
 
 
-def organisation_fact_id(name: str) -> int | None:
-    """The first live organisation fact whose data names it (see organisation_fact_ids)."""
-    return organisation_fact_ids([name]).get(name)
-
-
 def organisation_fact_ids(names) -> dict[str, int]:
     """Name -> the first live organisation fact whose data names it, for many names in one query,
     through the index on the name in `data` (extraction migration 0003): the ORM's JSON lookup

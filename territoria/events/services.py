@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from territoria.core.sql import insert_objects, select as _select, table as _table
+from territoria.core.sql import insert_objects, insert_rows, select as _select, table as _table
 from territoria.core.text import strip_accents
 from territoria.directory.models import Organisation
-from territoria.directory.services import organisation_fact_id
+from territoria.directory.services import organisation_fact_ids
 from territoria.events.models import AgendaItem, Event, Kind, Precision, Registration, Series, Visibility, zone_or_utc
 from territoria.directory.areas import REGIONS
 from territoria.extraction.dates import find_dates
@@ -146,8 +146,8 @@ def sync(facts=None) -> dict:
     for fact, event, _, _ in synced:
         documents = {s.document_id for s in known.sources.get(fact.pk, [])}
         order.append((event, documents - known.documents.get(event.pk, set()), set() if event.edited else documents & known.with_agenda))
-    Event.documents.through.objects.bulk_create([Event.documents.through(event_id=event.pk, document_id=document)
-                                                 for event, linked, _ in order for document in sorted(linked)], ignore_conflicts=True)
+    insert_rows(Event.documents.through, ("event_id", "document_id"), [(event.pk, document) for event, linked, _ in order for document in sorted(linked)],
+                conflicts="ignore")
     _link_organisers([(fact, event) for fact, event, _, _ in synced if not event.edited])
     _sync_agendas(order)
     counts["created"] = sum(created for _, _, created, _ in synced)
@@ -196,16 +196,21 @@ class _Known:
         passages = {s.passage_id for found in sources.values() for s in found}
         documents = {s.document_id for found in sources.values() for s in found}
         topics = defaultdict(list)
-        for passage_id, scheme, code in Topic.objects.filter(passage_id__in=passages).values_list("passage_id", "scheme", "code") if passages else ():
+        for passage_id, scheme, code in _rows_where(Topic, ("passage_id", "scheme", "code"), "passage_id", sorted(passages)):
             topics[passage_id].append((scheme, code))
         events = {e.fact_id: e for e in Event.objects.filter(fact_id__in=ids)} if ids else {}
         linked = defaultdict(set)
-        if events:
-            links = Event.documents.through.objects.filter(event_id__in=[e.pk for e in events.values()])
-            for event_id, document_id in links.values_list("event_id", "document_id"):
-                linked[event_id].add(document_id)
+        for event_id, document_id in _rows_where(Event.documents.through, ("event_id", "document_id"), "event_id", [e.pk for e in events.values()]):
+            linked[event_id].add(document_id)
         return cls(sources=sources, events=events, topics=topics, series=list(Series.objects.exclude(match="")) if ids else [],
                    with_agenda=_with_agenda(documents), documents=linked)
+
+
+def _rows_where(model, columns: tuple[str, ...], column: str, values: list) -> list[tuple]:
+    """The columns of the model's rows whose `column` is one of the values, in one plain query."""
+    if not values:
+        return []
+    return _select(f"SELECT {', '.join(columns)} FROM {_table(model)} WHERE {column} IN ({', '.join(['%s'] * len(values))})", values)
 
 
 def _with_agenda(documents: set[int]) -> set[int]:
@@ -269,25 +274,26 @@ def series_for(name: str, candidates: list | None = None):
 
 def _link_organisers(extracted: list[tuple[Fact, Event]]) -> None:
     """Each event's organiser, as the fact names it, linked to its directory record."""
-    named: dict[str, Organisation | None] = {}
-    links = []
-    for fact, event in extracted:
-        name = fact.data.get("organiser")
-        if not name:
-            continue
-        if name not in named:
-            named[name] = _organiser_named(name)
-        if named[name]:
-            links.append(Event.organisers.through(event_id=event.pk, organisation_id=named[name].pk))
-    Event.organisers.through.objects.bulk_create(links, ignore_conflicts=True)
+    wanted = [(fact.data.get("organiser"), event) for fact, event in extracted if fact.data.get("organiser")]
+    named = _organisers_named({name for name, _ in wanted})
+    insert_rows(Event.organisers.through, ("event_id", "organisation_id"),
+                [(event.pk, named[name].pk) for name, event in wanted if named[name]], conflicts="ignore")
 
 
-def _organiser_named(name: str) -> Organisation | None:
-    organisation = Organisation.objects.filter(Q(name=name) | Q(acronym=name)).first()
-    if organisation is None:
-        fact_id = organisation_fact_id(name)
-        organisation = Organisation.for_fact(Fact.objects.get(pk=fact_id)) if fact_id else None
-    return organisation
+def _organisers_named(names: set[str]) -> dict[str, Organisation | None]:
+    """Each name's directory record: the first by name that has it as name or acronym (one
+    query for all the names), else the record of the organisation fact that names it."""
+    found: dict[str, Organisation | None] = {}
+    if names:
+        for organisation in Organisation.objects.filter(Q(name__in=names) | Q(acronym__in=names)).order_by("name", "pk"):
+            for name in (organisation.name, organisation.acronym):
+                if name in names:
+                    found.setdefault(name, organisation)
+    missing = names - set(found)
+    fact_ids = organisation_fact_ids(missing) if missing else {}
+    for name in sorted(missing):
+        found[name] = Organisation.for_fact(Fact.objects.get(pk=fact_ids[name])) if name in fact_ids else None
+    return found
 
 
 def _sync_agendas(order: list[tuple[Event, set[int], set[int]]]) -> None:
