@@ -15,6 +15,15 @@ def select(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
+def select_in(model, columns: tuple[str, ...], column: str, values) -> list[tuple]:
+    """The columns of the model's rows whose `column` is one of the values, in one plain query."""
+    values = list(values)
+    if not values:
+        return []
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    return select(f"SELECT {names} FROM {table(model)} WHERE {connection.ops.quote_name(column)} IN ({', '.join(['%s'] * len(values))})", values)
+
+
 def rows_per_statement(columns: int) -> int:
     """Rows of `columns` values one statement may carry: up to 500, within the database's cap
     on parameters (999 for the SQLite builds Django supports)."""
@@ -43,20 +52,18 @@ def insert_rows(model, columns: tuple[str, ...], rows: list, conflicts: str = "f
             for row in rows:
                 copy.write_row(row)
         return
-    sqlite = connection.vendor == "sqlite"
-    marks = "(" + ", ".join(["?" if sqlite else "%s"] * len(columns)) + ")"
-    with connection.cursor() as cursor:
-        execute = connection.connection.execute if sqlite else cursor.execute
-        size = rows_per_statement(len(columns))
-        for i in range(0, len(rows), size):
-            chunk = rows[i : i + size]
-            execute(f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))}{' ON CONFLICT DO NOTHING' if conflicts == 'ignore' else ''}",
-                    [value for row in chunk for value in row])
+    _inserts(model, columns, rows, " ON CONFLICT DO NOTHING" if conflicts == "ignore" else "")
 
 
 def insert_returning(model, columns: tuple[str, ...], rows: list, returning: str) -> list[tuple]:
-    """Plain rows inserted a few hundred a statement (straight to sqlite3 on SQLite, as in
-    insert_rows), with the `returning` columns of each row read back."""
+    """Plain rows inserted a few hundred a statement (as insert_rows does without COPY), with
+    the `returning` columns of each row read back."""
+    return _inserts(model, columns, rows, f" RETURNING {returning}")
+
+
+def _inserts(model, columns: tuple[str, ...], rows: list, tail: str) -> list[tuple]:
+    """Multi-row INSERTs of a few hundred rows each, ending with `tail`; what they return. On
+    SQLite straight to the sqlite3 connection (see insert_rows)."""
     sqlite = connection.vendor == "sqlite"
     connection.ensure_connection()
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
@@ -64,9 +71,14 @@ def insert_returning(model, columns: tuple[str, ...], rows: list, returning: str
     found, size = [], rows_per_statement(len(columns))
     for i in range(0, len(rows), size):
         chunk = rows[i : i + size]
-        sql = f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))} RETURNING {returning}"
+        sql = f"INSERT INTO {table(model)} ({names}) VALUES {', '.join([marks] * len(chunk))}{tail}"
         params = [value for row in chunk for value in row]
-        found.extend(connection.connection.execute(sql, params).fetchall() if sqlite else select(sql, params))
+        if sqlite:
+            found.extend(connection.connection.execute(sql, params).fetchall())
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                found.extend(cursor.fetchall() if cursor.description else ())
     return found
 
 

@@ -106,5 +106,28 @@ def terms(text: str, language: str, found_words: list[str] | None = None) -> lis
     return list(filter(None, found))
 
 
+def lower_in_place(text: str) -> str | None:
+    """The text lower-cased, when lower-casing keeps every character in place (it may not:
+    "İ" becomes two characters), else None. Patterns with long alternations run 4x faster on it
+    without re.I, which has Python's engine try every alternative at every position."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else None
+
+
+def confirmed_matches(pattern: re.Pattern, head: re.Pattern, text: str, head_text: str | None = None):
+    """pattern.finditer(text), faster: `pattern` is tried only where `head`, a cheap pattern that
+    matches (in `head_text`, the text itself or a same-length form of it) wherever `pattern`
+    can, finds a start. `pattern` must not match the empty string."""
+    head_text = text if head_text is None else head_text
+    position = 0
+    while (found := head.search(head_text, position)) is not None:
+        match = pattern.match(text, found.start())
+        if match:
+            yield match
+            position = match.end()
+        else:
+            position = found.start() + 1
+
+
 def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()

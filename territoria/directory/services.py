@@ -13,7 +13,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from rapidfuzz import fuzz
 
-from territoria.core.sql import insert_objects
+from territoria.core.sql import insert_objects, select_in
 from territoria.core.text import strip_accents
 from territoria.directory.areas import country_code
 from territoria.directory.models import KINDS, WORKING_LANGUAGES, Membership, Organisation, Person, Post
@@ -53,15 +53,11 @@ def _fact_rows(ids: list[int]) -> list[FactRow]:
     """The facts as plain rows, by kind then id: a few times cheaper to load than Fact instances."""
     from django.db import connection
 
-    from territoria.core.sql import select, table
     from territoria.extraction.models import Fact
 
-    if not ids:
-        return []
     data = Fact._meta.get_field("data")
-    rows = select(f"SELECT id, kind, {connection.ops.quote_name('key')}, data FROM {table(Fact)} "
-                  f"WHERE id IN ({', '.join(['%s'] * len(ids))}) ORDER BY kind, id", ids)
-    return [FactRow(pk, kind, key, data.from_db_value(value, None, connection)) for pk, kind, key, value in rows]
+    rows = sorted(select_in(Fact, ("kind", "id", "key", "data"), "id", ids))
+    return [FactRow(pk, kind, key, data.from_db_value(value, None, connection)) for kind, pk, key, value in rows]
 
 
 def _posts(wanted: set[tuple[int, str]]) -> dict[tuple[int, str], Post]:

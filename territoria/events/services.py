@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from territoria.core.sql import insert_objects, insert_rows, select as _select, table as _table
+from territoria.core.sql import insert_objects, insert_rows, select as _select, select_in, table as _table
 from territoria.core.text import strip_accents
 from territoria.directory.models import Organisation
 from territoria.directory.services import organisation_fact_ids
@@ -196,30 +196,20 @@ class _Known:
         passages = {s.passage_id for found in sources.values() for s in found}
         documents = {s.document_id for found in sources.values() for s in found}
         topics = defaultdict(list)
-        for passage_id, scheme, code in _rows_where(Topic, ("passage_id", "scheme", "code"), "passage_id", sorted(passages)):
+        for passage_id, scheme, code in select_in(Topic, ("passage_id", "scheme", "code"), "passage_id", sorted(passages)):
             topics[passage_id].append((scheme, code))
         events = {e.fact_id: e for e in Event.objects.filter(fact_id__in=ids)} if ids else {}
         linked = defaultdict(set)
-        for event_id, document_id in _rows_where(Event.documents.through, ("event_id", "document_id"), "event_id", [e.pk for e in events.values()]):
+        for event_id, document_id in select_in(Event.documents.through, ("event_id", "document_id"), "event_id", [e.pk for e in events.values()]):
             linked[event_id].add(document_id)
         return cls(sources=sources, events=events, topics=topics, series=list(Series.objects.exclude(match="")) if ids else [],
                    with_agenda=_with_agenda(documents), documents=linked)
 
 
-def _rows_where(model, columns: tuple[str, ...], column: str, values: list) -> list[tuple]:
-    """The columns of the model's rows whose `column` is one of the values, in one plain query."""
-    if not values:
-        return []
-    return _select(f"SELECT {', '.join(columns)} FROM {_table(model)} WHERE {column} IN ({', '.join(['%s'] * len(values))})", values)
-
-
 def _with_agenda(documents: set[int]) -> set[int]:
     """The documents that have live agenda-item facts. Only the document column is in the SQL:
     with the kind or the merge in it too, SQLite scans every such fact rather than these documents'."""
-    if not documents:
-        return set()
-    rows = _select(f"SELECT document_id, kind, state, merged_into_id FROM {_table(Fact)} "
-                   f"WHERE document_id IN ({', '.join(['%s'] * len(documents))})", sorted(documents))
+    rows = select_in(Fact, ("document_id", "kind", "state", "merged_into_id"), "document_id", sorted(documents))
     return {document for document, kind, state, merged_into in rows
             if kind == FactKind.AGENDA_ITEM and state != "rejected" and merged_into is None}
 

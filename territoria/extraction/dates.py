@@ -8,7 +8,7 @@ regular expressions (no nested quantifiers), safe on hostile text.
 import re
 from dataclasses import dataclass
 
-from territoria.core.text import strip_accents
+from territoria.core.text import lower_in_place, strip_accents
 
 MONTHS = {
     "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
@@ -101,10 +101,9 @@ def find_dates(text: str, context_year: int | None, words: set[str] | None = Non
     if words is None and not DATE_PRESENT.search(folded):  # every pattern needs a month name or "mid"
         return []
     mentions, taken = [], []
-    lower = folded.lower()
-    same_places = len(lower) == len(folded)  # lower-casing moves no character (it can: "İ")
-    for name, pattern in LOWER_COMPILED if same_places else COMPILED:
-        for match in pattern.finditer(lower if same_places else folded):
+    lower = lower_in_place(folded)
+    for name, pattern in COMPILED if lower is None else LOWER_COMPILED:
+        for match in pattern.finditer(folded if lower is None else lower):
             if any(match.start() < e and s < match.end() for s, e in taken):
                 continue
             mention = _build(name, match, context_year)

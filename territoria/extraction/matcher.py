@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import accumulate
 
-from territoria.core.text import WORD_RE, strip_accents, word_spans
+from territoria.core.text import WORD_RE, lower_in_place, strip_accents, word_spans
 
 MAX_WORDS = 16
 COMBINING_RE = re.compile("[\u0300-\u036f]")  # the accents of Latin letters once decomposed
@@ -63,7 +63,7 @@ def tokens(text: str, found_words: list[str] | None = None) -> Tokens:
     by one (each distinct word once), 5x faster than splitting the folded text."""
     folded = (text if text.isascii() else COMBINING_RE.sub("", unicodedata.normalize("NFD", text))).lower()
     if len(folded) == len(text):
-        if found_words is not None and len(text.lower()) == len(text):  # the same characters in the same places: the same words
+        if found_words is not None and lower_in_place(text) is not None:  # the same characters in the same places: the same words
             return Tokens([w if w.isascii() else _fold_word(w) for w in found_words], folded=folded)
         parts = (ASCII_WORD_SPLIT_RE if folded.isascii() else WORD_SPLIT_RE).split(folded)  # separators and words alternate
         return Tokens(parts[1::2], parts)

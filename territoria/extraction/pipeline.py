@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 from territoria.core import collector
 from territoria.core.sql import insert_objects, insert_returning, insert_rows, next_ids, select as _select, table as _table
 from territoria.core.text import terms
+from territoria.extraction import gazetteer
 from territoria.extraction.matcher import Tokens, tokens
 from territoria.extraction.models import Fact, Run, Source, State, Topic
 from territoria.library.models import Passage
@@ -109,17 +110,13 @@ class Context:
         """The gazetteer's organisations a passage names (matcher Matches), found once for the
         organisations and actions extractors."""
         if passage.pk not in self._organisations:
-            from territoria.extraction.gazetteer import organisations
-
-            self._organisations[passage.pk] = organisations()[1].find(self.text(passage), self.tokens(passage), self.name_starts(passage))
+            self._organisations[passage.pk] = gazetteer.organisations()[1].find(self.text(passage), self.tokens(passage), self.name_starts(passage))
         return self._organisations[passage.pk]
 
     def name_starts(self, passage) -> list[int]:
         """Positions of the passage's words that may start an organisation, city or country name."""
         if passage.pk not in self._starts:
-            from territoria.extraction.gazetteer import first_words
-
-            first = first_words()
+            first = gazetteer.first_words()
             self._starts[passage.pk] = [i for i, word in enumerate(self.tokens(passage).words) if word in first]
         return self._starts[passage.pk]
 
@@ -173,7 +170,7 @@ def prepare() -> None:
     if _prepared:
         return
     from territoria.core import lang
-    from territoria.extraction import gazetteer, topics
+    from territoria.extraction import topics
 
     gazetteer.organisations(), gazetteer.cities(), gazetteer.countries(), gazetteer.first_words(), topics.joint_lexicon(), lang._identifier()
     gc.collect()

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from territoria.core import lang
-from territoria.core.text import terms
+from territoria.core.text import confirmed_matches, terms
 
 DATA = Path(__file__).parent / "data"
 THRESHOLD = 0.5
@@ -25,7 +25,7 @@ EXPLICIT_RE = re.compile(
     rf"objectifs?|goals?|objetivos?|Goal)\s*(?:n[°º]\s*)?(?P<list>{NUMBER}(?:\s*(?:,|et|and|y|&)\s*{NUMBER})*)\b"
 )
 # EXPLICIT_RE without its leading \b: the regex engine then skips ahead to the letters its
-# words start with rather than trying them at every position (see _explicit_matches).
+# words start with rather than trying them at every position (see explicit_sdgs).
 EXPLICIT_HEADLESS_RE = re.compile(EXPLICIT_RE.pattern.removeprefix(r"\b"))
 # Every match of EXPLICIT_RE holds one of these (it is case-sensitive, as they are).
 EXPLICIT_WORDS = ("ODD", "SDG", "ODS", "bjecti", "bjetivo", "oal")
@@ -40,7 +40,7 @@ def explicit_sdgs(text: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     if not EXPLICIT_HINT.search(text):
         return found  # most passages name no goal: one quick scan spares the regex's
-    for match in _explicit_matches(text):
+    for match in confirmed_matches(EXPLICIT_RE, EXPLICIT_HEADLESS_RE, text):
         generic = match.group(0).split()[0].lower().startswith(("objectif", "goal", "objetivo"))
         numbers = NUMBER_RE.findall(match["list"])
         if generic and len(numbers) < 2 and "développement" not in match.group(0) and "Development" not in match.group(0):
@@ -51,18 +51,6 @@ def explicit_sdgs(text: str) -> dict[str, list[str]]:
             if "." in number:
                 found[goal].append(number)
     return found
-
-
-def _explicit_matches(text: str):
-    """EXPLICIT_RE.finditer(text), faster: the headless pattern's matches that start a word."""
-    position = 0
-    while (match := EXPLICIT_HEADLESS_RE.search(text, position)) is not None:
-        start = match.start()
-        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):  # inside a word: \b fails there
-            position = start + 1
-            continue
-        yield match
-        position = match.end()
 
 
 @lru_cache(maxsize=2)

@@ -9,7 +9,7 @@ identity is its start date and its city (or its name when no city is known).
 
 import re
 
-from territoria.core.text import strip_accents
+from territoria.core.text import lower_in_place, strip_accents
 from territoria.extraction.dates import MONTH as _MONTH, TZ_NAMES, find_dates
 from territoria.extraction.pipeline import Candidate
 from territoria.extraction.resolve import first_organisation, first_place
@@ -94,8 +94,8 @@ def _event(context, passage, text, mention, title_is_event, bounds) -> Candidate
 
 
 def _event_words(text: str) -> list[re.Match]:
-    lower = text.lower()
-    return list(EVENT_LOWER_RE.finditer(lower) if len(lower) == len(text) else EVENT_RE.finditer(text))  # lower-casing can move characters ("İ")
+    lower = lower_in_place(text)
+    return list(EVENT_RE.finditer(text) if lower is None else EVENT_LOWER_RE.finditer(lower))
 
 
 def _nearest_event_word(sentence: str, date_at: int):
