@@ -68,13 +68,11 @@ def ingest(files: list[Path], extract: bool) -> tuple[dict, dict]:
     """({path: document id}, {warm_up, ingestion} seconds)."""
     from territoria.library import services
 
-    if not extract:
-        services._extract = lambda documents, analysis: {}
     started = time.perf_counter()
-    services.ingest_bytes("warm-up.txt", WARM_UP, "benchmark-warm-up")
+    services.ingest_bytes("warm-up.txt", WARM_UP, "benchmark-warm-up", extract=extract)
     warm_up = time.perf_counter() - started
     ids, started = {}, time.perf_counter()
-    for path, result in zip(files, services.ingest_paths(files)):  # as `territoria ingest` does: in batches
+    for path, result in zip(files, services.ingest_paths(files, extract=extract)):  # as `territoria ingest` does: in batches
         ids[path] = result.id
         if result.failed:
             print(f"! {path.name}: {result.error}", file=sys.stderr)

@@ -60,6 +60,10 @@ def child(backend: str, extract: bool, synthetic: int) -> dict:
 
         files = corpus(Path(tmp) / "demo", synthetic)
         services.ingest_bytes("warm-up.txt", WARM_UP.encode(), "warm-up", visibility="public")
+        if extract:
+            from territoria.extraction.pipeline import start
+
+            start(wait=True)  # extraction's worker processes, started (as `territoria ingest` does) and ready
         started = time.perf_counter()
         results = list(services.ingest_paths(files, extract=extract))
         seconds = time.perf_counter() - started

@@ -78,7 +78,7 @@ def test_a_document_whose_facts_the_database_refuses_leaves_the_rest_of_its_batc
     original = pipeline.reconcile_batch
 
     def refuse_dakar(work):
-        if any("Dakar" in p.text for w in work for p in w.context.passages):
+        if any("Dakar" in p.text for w in work for p in w.passages):
             raise RuntimeError("refused")
         return original(work)
 
@@ -120,8 +120,8 @@ def test_the_collector_is_paused_for_a_batch_and_back_after_it(monkeypatch):
 
     from territoria.core import collector
 
-    seen, process = [], services._process_batch
-    monkeypatch.setattr(services, "_process_batch", lambda *args: (seen.append(gc.isenabled()), process(*args)))
+    seen, convert = [], services.convert
+    monkeypatch.setattr(services, "convert", lambda *args, **kwargs: (seen.append(gc.isenabled()), convert(*args, **kwargs))[1])
     with collector.paused():
         assert not gc.isenabled()
         with collector.paused():  # nested: still paused, and not re-enabled on the way out

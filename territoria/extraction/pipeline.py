@@ -18,9 +18,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from territoria.core import collector
+from territoria.core import collector, parallel
 from territoria.core.sql import insert_objects, insert_returning, insert_rows, next_ids, select as _select, table as _table
-from territoria.core.text import terms
+from territoria.core.text import terms, words as split_words
 from territoria.extraction import gazetteer
 from territoria.extraction.matcher import Tokens, tokens
 from territoria.extraction.models import Fact, Run, Source, State, Topic
@@ -78,7 +78,7 @@ class Candidate:
     kind: str
     key: str
     data: dict
-    sources: list[tuple[object, int, int]] = field(default_factory=list)  # (passage, start, end)
+    sources: list[tuple[object, int, int]] = field(default_factory=list)  # (passage, start, end); the passage's id once read
     document_scoped: bool = False
     document_id: int | None = None  # set by the pipeline: the document the candidate was read in
 
@@ -95,6 +95,7 @@ class Context:
         self._words: dict[int, set[str]] = {}
         self._starts: dict[int, list[int]] = {}
         self._organisations: dict[int, list] = {}
+        self._own_words: dict[int, list[str]] = {}  # words found here, for passages ingestion gave none
 
     def text(self, passage) -> str:
         return passage.text[:MAX_PASSAGE_CHARS]
@@ -129,12 +130,19 @@ class Context:
     def stems(self, passage) -> list[str]:
         """The passage's stems (`core.text.terms`): those ingestion just indexed, else computed."""
         found = self._found(passage, 1)
-        return terms(self.text(passage), passage.language) if found is None else found
+        return terms(self.text(passage), passage.language, self._found(passage, 0)) if found is None else found
 
     def _found(self, passage, which: int):
-        """Ingestion's words (0) or stems (1) of a passage, if it has them for the text read here."""
+        """Ingestion's words (0) or stems (1) of a passage, if it has them for the text read here;
+        words are otherwise found once here, for the tokens and the stems both."""
         found = self._analysis.get(passage.pk)
-        return found[which] if found is not None and len(passage.text) <= MAX_PASSAGE_CHARS else None
+        if found is not None and len(passage.text) <= MAX_PASSAGE_CHARS:
+            return found[which]
+        if which == 1:
+            return None
+        if passage.pk not in self._own_words:
+            self._own_words[passage.pk] = split_words(self.text(passage))
+        return self._own_words[passage.pk]
 
     def people(self, passage) -> list:
         """People named in a passage, found once for the people and places extractors."""
@@ -178,6 +186,23 @@ def prepare() -> None:
     _prepared = True
 
 
+WARM_UP = ("Réunion annuelle du Groupe de travail CIB à Marrakech (Maroc) du 15 au 17 mai 2023, avec CGLU et ONU-Habitat. "
+           "Jessie Post, coordinatrice du Secrétariat. ACTION CENTRALE : égalité de genre (ODD 5) ; 16H15-17H00 (CET) : clôture.")
+
+
+def start(wait: bool = False) -> None:
+    """Start extraction's worker processes (core.parallel), for a long run: they load what they
+    need in the background (`wait`: return once they have)."""
+    parallel.start("territoria.extraction.pipeline.worker_setup", wait)
+
+
+def worker_setup() -> None:
+    """A worker's first steps: load what the extractors share, then read a short text, as the
+    first document of a run would have it do (empty caches, first calls)."""
+    prepare()
+    read_document(DocumentInfo(0, "warm-up", "agenda", 2023), [PassageRow(0, 0, "paragraph", "1", "", "fr", WARM_UP)])
+
+
 def extract_documents(documents, analysis: dict[int, tuple[list[str], list[str]]] | None = None) -> list[Run]:
     """Run every extractor on each document's current version and store the results: a Run per
     document, in order.
@@ -188,14 +213,44 @@ def extract_documents(documents, analysis: dict[int, tuple[list[str], list[str]]
     the database refuses is stored again document by document. The store's and followers' time
     is shared evenly among the batch's runs. `analysis`: passage id -> (words, stems), when the
     caller (ingestion) has them."""
-    prepare()
     with collector.paused():
-        return _extract_documents(list(documents), analysis)
+        return finish(begin(list(documents), analysis))
 
 
-def _extract_documents(documents: list, analysis) -> list[Run]:
+@dataclass
+class Reading:
+    """A batch of documents whose passages the extractors are reading (see begin)."""
+
+    documents: list
+    numbers: dict[int, int]
+    jobs: list[tuple]
+    shared: parallel.Shared
+
+    @property
+    def sent(self) -> bool:
+        """Whether worker processes are reading it meanwhile."""
+        return self.shared.sent
+
+
+def begin(documents: list, analysis: dict[int, tuple[list[str], list[str]]] | None = None) -> Reading:
+    """Load a batch's passages and hand their reading to the worker processes, if started; the
+    caller may do other work (convert the next batch) before `finish`."""
+    prepare()
     passages, numbers = load_passages_of(documents), _version_numbers(documents)
-    work = [_extract_one(document, passages.get(document.current_id, []), numbers.get(document.pk, 0), analysis) for document in documents]
+    analysis = analysis or {}
+    jobs, weights = [], []
+    for document in documents:
+        rows = passages.get(document.current_id, [])
+        jobs.append((DocumentInfo.of(document), rows, Analysis({p.pk: analysis[p.pk] for p in rows if p.pk in analysis})))
+        weights.append(sum(len(p.text) for p in rows))
+    return Reading(documents, numbers, jobs, parallel.submit(read_document, jobs, weights))
+
+
+def finish(reading: Reading) -> list[Run]:
+    """Read what no worker took (all of it, without workers), then store the facts."""
+    found = reading.shared.results()
+    work = [_Work(document, reading.numbers.get(document.pk, 0), rows, *read)
+            for document, (_, rows, _), read in zip(reading.documents, reading.jobs, found)]
     try:
         return _store_batch(work)
     except Exception:
@@ -215,29 +270,57 @@ def _store_alone(work: "_Work") -> Run:
                                   errors=[*work.errors, f"store: {type(problem).__name__}: {str(problem)[:200]}"])
 
 
+class Analysis(dict):
+    """Passage id -> (words, stems) as ingestion found them. Not sent to a worker process: it
+    finds them again faster than they pickle (4 MB of small strings for 50 dense documents)."""
+
+    def __reduce__(self):
+        return Analysis, ()
+
+
+class DocumentInfo(NamedTuple):
+    """What the extractors read of a document (all a worker process is sent)."""
+
+    pk: int
+    title: str
+    doc_type: str
+    year: int | None
+
+    @classmethod
+    def of(cls, document) -> "DocumentInfo":
+        return cls(document.pk, document.title, document.doc_type, document.year)
+
+
 @dataclass
 class _Work:
     document: object
     version_number: int
-    context: Context
+    passages: list[PassageRow]
     candidates: list[Candidate]
+    topics: list[tuple]
     errors: list[str]
     timings: dict[str, float]
 
 
-def _extract_one(document, passages, version_number: int, analysis=None) -> _Work:
+def read_document(document: DocumentInfo, passages: list[PassageRow], analysis=None) -> tuple:
+    """Every extractor over a document's passages: (candidates, topic rows, errors, timings by
+    extractor). Reads no database, so that it can run in a worker process (core.parallel)."""
+    prepare()
     context = Context(document, passages, analysis)
     candidates, errors, timings = [], [], {}
-    for name, path in EXTRACTORS:
-        started = time.perf_counter()
-        try:
-            candidates.extend(import_string(path)(context))
-        except Exception as problem:  # one extractor failing leaves the others' facts
-            errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
-        timings[name] = round(time.perf_counter() - started, 6)
-    for candidate in candidates:
+    with collector.paused():
+        for name, path in EXTRACTORS:
+            started = time.perf_counter()
+            try:
+                candidates.extend(import_string(path)(context))
+            except Exception as problem:  # one extractor failing leaves the others' facts
+                errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
+            timings[name] = round(time.perf_counter() - started, 6)
+    candidates = list(_group(candidates).values())  # one candidate an identity: less to send back and to store
+    for candidate in candidates:  # sources name their passage by id from here on
         candidate.document_id = document.pk
-    return _Work(document, version_number, context, candidates, errors, timings)
+        candidate.sources = [(passage.pk, start, end) for passage, start, end in candidate.sources]
+    return candidates, context.topics, errors, timings
 
 
 def _store_batch(work: list[_Work]) -> list[Run]:
@@ -274,7 +357,8 @@ def _group(candidates: list[Candidate]) -> dict[tuple[str, str], Candidate]:
             grouped[(candidate.kind, candidate.key)] = candidate
         else:
             existing.sources.extend(candidate.sources)
-            existing.data = merge_data(existing.data, candidate.data)
+            if candidate.data is not existing.data:  # a gazetteer's mentions share one record
+                existing.data = merge_data(existing.data, candidate.data)
     return grouped
 
 
@@ -324,12 +408,12 @@ def reconcile_batch(work: list[_Work]) -> list[dict]:
     """Store a batch of documents' candidates in a handful of plain statements, whatever their
     number; returns each document's counts of facts by kind."""
     previous = _clear([w.document.pk for w in work])
-    insert_rows(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), [row for w in work for row in w.context.topics])
+    insert_rows(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), [row for w in work for row in w.topics])
     grouped = _group_batch([_group(w.candidates) for w in work])
     facts = _facts_for(grouped)
-    document_of = {p.pk: w.document.pk for w in work for p in w.context.passages}
+    document_of = {p.pk: w.document.pk for w in work for p in w.passages}
     insert_rows(Source, ("fact_id", "document_id", "passage_id", "start", "end"),
-            [(facts[ident], document_of[p.pk], p.pk, s, e) for ident, c in grouped.items() for p, s, e in c.sources])
+            [(facts[ident], document_of[pid], pid, s, e) for ident, c in grouped.items() for pid, s, e in c.sources])
     _forget_orphans(previous)
     counts = []
     for w in work:

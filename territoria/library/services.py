@@ -68,9 +68,9 @@ class Item:
         self.sha256 = self.sha256 or hashlib.sha256(self.data).hexdigest()
 
 
-def ingest_bytes(name: str, data: bytes, key: str, user=None, visibility=Visibility.PUBLIC) -> IngestResult:
+def ingest_bytes(name: str, data: bytes, key: str, user=None, visibility=Visibility.PUBLIC, extract: bool = True) -> IngestResult:
     """Store one file under `key` (its identity: a path or an upload name)."""
-    return next(ingest_many([Item(name, key, data)], user, visibility))
+    return next(ingest_many([Item(name, key, data)], user, visibility, extract))
 
 
 def ingest_many(items, user=None, visibility=Visibility.PUBLIC, extract: bool = True):
@@ -78,51 +78,78 @@ def ingest_many(items, user=None, visibility=Visibility.PUBLIC, extract: bool = 
     BATCH_FILES in one transaction (a new document then costs a share of a few statements
     instead of ten round trips of its own); a batch the database refuses is stored again file
     by file, so one bad file never sinks the others. A batch never holds one key or one
-    content twice: the second is stored, or found unchanged, after the first."""
+    content twice: the second is stored, or found unchanged, after the first.
+
+    When extraction's worker processes are running (`territoria ingest` of many files starts
+    them), they read a batch's facts while this process converts and stores the next batch;
+    the facts are then stored, batch after batch in order, and the batch's results yielded."""
+    waiting = None  # (batch, its extraction) that the workers are still reading
+    for batch in _batches(items):
+        extraction = _begin_batch(batch, user, visibility, extract)
+        if waiting is not None:
+            yield from _end_batch(*waiting)
+            waiting = None
+        if extraction is not None and extraction.sent:
+            waiting = (batch, extraction)
+        else:
+            yield from _end_batch(batch, extraction)
+    if waiting is not None:
+        yield from _end_batch(*waiting)
+
+
+def _batches(items):
     batch: list[Item] = []
     size, keys, hashes = 0, set(), set()
     for item in items:
         repeated = item.key in keys or (item.sha256 in hashes and not item.result.error)
         if batch and (repeated or len(batch) >= BATCH_FILES or size + len(item.data) > BATCH_BYTES):
-            yield from _ingest_batch(batch, user, visibility, extract)
+            yield batch
             batch, size, keys, hashes = [], 0, set(), set()
         batch.append(item)
         size += len(item.data)
         keys.add(item.key)
         hashes.add(item.sha256)
     if batch:
-        yield from _ingest_batch(batch, user, visibility, extract)
+        yield batch
 
 
-def _ingest_batch(batch: list[Item], user, visibility, extract: bool):
+def _begin_batch(batch: list[Item], user, visibility, extract: bool):
+    """Convert and store a batch, and begin extracting its facts (the Extraction, or None)."""
     with collector.paused():
-        _process_batch(batch, user, visibility, extract)
+        todo = [item for item in batch if not item.result.error]
+        holders = _unchanged(todo)
+        for item in todo:
+            existing = holders.get((item.key, item.sha256)) if item.data else None
+            if existing:
+                _describe(item.result, existing, "unchanged")
+                continue
+            item.conv = convert(item.name, item.data, sha256=item.sha256)
+            if item.conv.status == "failure":
+                item.result.error = f"{item.name}: {'; '.join(item.conv.errors)}"
+        ready = [item for item in todo if item.conv and item.conv.status != "failure"]
+        if ready:
+            _store_or_split(ready, user, visibility)
+        stored = _stored(batch)
+        if not (extract and stored):
+            return None
+        analysis = {pid: found for item in stored for pid, found in (item.analysis or {}).items()}
+        return Extraction([item.document for item in stored], analysis)
+
+
+def _end_batch(batch: list[Item], extraction):
+    """Store the batch's facts, and yield its results."""
+    with collector.paused():
+        warnings = extraction.finish() if extraction is not None else {}
+        for item in _stored(batch):
+            item.result.warnings = item.conv.errors + warnings.get(item.document.pk, [])
+            _describe(item.result, item.document, "created" if item.created else "updated")
     for item in batch:
         item.data, item.conv, item.analysis = b"", None, None  # a batch's files and passages need not outlive it
         yield item.result
 
 
-def _process_batch(batch: list[Item], user, visibility, extract: bool) -> None:
-    """Convert, store and extract a batch; each item's result says how it went."""
-    todo = [item for item in batch if not item.result.error]
-    holders = _unchanged(todo)
-    for item in todo:
-        existing = holders.get((item.key, item.sha256)) if item.data else None
-        if existing:
-            _describe(item.result, existing, "unchanged")
-            continue
-        item.conv = convert(item.name, item.data, sha256=item.sha256)
-        if item.conv.status == "failure":
-            item.result.error = f"{item.name}: {'; '.join(item.conv.errors)}"
-    ready = [item for item in todo if item.conv and item.conv.status != "failure"]
-    if ready:
-        _store_or_split(ready, user, visibility)
-    stored = [item for item in batch if item.document is not None and not item.result.error]
-    analysis = {pid: found for item in stored for pid, found in (item.analysis or {}).items()}
-    warnings = _extract([item.document for item in stored], analysis) if extract and stored else {}
-    for item in stored:
-        item.result.warnings = item.conv.errors + warnings.get(item.document.pk, [])
-        _describe(item.result, item.document, "created" if item.created else "updated")
+def _stored(batch: list[Item]) -> list[Item]:
+    return [item for item in batch if item.document is not None and not item.result.error]
 
 
 def _store_or_split(items: list[Item], user, visibility) -> None:
@@ -140,17 +167,37 @@ def _store_or_split(items: list[Item], user, visibility) -> None:
         items[0].result.error = f"{items[0].name}: could not be stored ({type(problem).__name__}: {problem})"
 
 
-def _extract(documents: list[Document], analysis: dict[int, tuple[list[str], list[str]]]) -> dict[int, list[str]]:
-    """Facts are extracted at ingestion, a batch at a time, from the words and stems the language
-    stage and the index found; a failing extractor is a warning, not a failure. Document id ->
-    its warnings."""
-    from territoria.extraction.pipeline import extract_documents
+class Extraction:
+    """Facts extracted at ingestion, a batch at a time, from the words and stems the language
+    stage and the index found: begun when the batch is stored (its reading handed to the
+    workers, if any), finished when its facts are stored. A failing extractor is a warning, not
+    a failure."""
 
-    try:
-        return {d.pk: [f"extraction: {e}" for e in run.errors] for d, run in zip(documents, extract_documents(documents, analysis))}
-    except Exception as problem:
-        logger.exception("extraction of %s failed", [d.pk for d in documents])
-        return {d.pk: [f"extraction failed ({type(problem).__name__}: {problem})"] for d in documents}
+    def __init__(self, documents: list[Document], analysis: dict[int, tuple[list[str], list[str]]]):
+        from territoria.extraction import pipeline
+
+        self.documents, self.reading, self.problem = documents, None, None
+        try:
+            self.reading = pipeline.begin(documents, analysis)
+        except Exception as problem:
+            logger.exception("extraction of %s failed", [d.pk for d in documents])
+            self.problem = problem
+
+    @property
+    def sent(self) -> bool:
+        return self.reading is not None and self.reading.sent
+
+    def finish(self) -> dict[int, list[str]]:
+        """Document id -> its warnings."""
+        from territoria.extraction import pipeline
+
+        if self.problem is None:
+            try:
+                return {d.pk: [f"extraction: {e}" for e in run.errors] for d, run in zip(self.documents, pipeline.finish(self.reading))}
+            except Exception as problem:
+                logger.exception("extraction of %s failed", [d.pk for d in self.documents])
+                self.problem = problem
+        return {d.pk: [f"extraction failed ({type(self.problem).__name__}: {self.problem})"] for d in self.documents}
 
 
 def ingest_path(path: Path, key: str | None = None) -> IngestResult:

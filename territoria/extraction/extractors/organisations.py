@@ -34,9 +34,14 @@ def org_key(entry) -> str:
     return f"gaz:{entry.id}"
 
 
+_RECORDS: dict[str, dict] = {}  # gazetteer id -> its record, one dict shared by every mention: never changed in place
+
+
 def known_candidate(entry, passage, start, end) -> Candidate:
-    data = {"name": entry.name, "acronym": entry.acronym, "aliases": list(dict.fromkeys([*entry.names.values(), *entry.aliases])),
-            "kind": entry.kind, "country": entry.country, "gazetteer_id": entry.id}
+    data = _RECORDS.get(entry.id)
+    if data is None:
+        data = _RECORDS[entry.id] = {"name": entry.name, "acronym": entry.acronym, "kind": entry.kind, "country": entry.country,
+                                     "aliases": list(dict.fromkeys([*entry.names.values(), *entry.aliases])), "gazetteer_id": entry.id}
     return Candidate("organisation", org_key(entry), data, [(passage, start, end)])
 
 

@@ -5,10 +5,17 @@ from territoria.extraction import gazetteer
 from territoria.extraction.pipeline import Candidate
 
 
+_RECORDS: dict[str, dict] = {}  # place key -> its record, one dict shared by every mention: never changed in place
+
+
 def place_record(entry) -> dict:
-    aliases = list(dict.fromkeys([*entry.names.values(), *entry.aliases]))
-    kind = "country" if entry.kind == "country" else "city"
-    return {"name": entry.name, "kind": kind, "country_code": entry.country, "aliases": aliases, "gazetteer_id": entry.id}
+    key = place_key(entry)
+    record = _RECORDS.get(key)
+    if record is None:
+        aliases = list(dict.fromkeys([*entry.names.values(), *entry.aliases]))
+        kind = "country" if entry.kind == "country" else "city"
+        record = _RECORDS[key] = {"name": entry.name, "kind": kind, "country_code": entry.country, "aliases": aliases, "gazetteer_id": entry.id}
+    return record
 
 
 def place_key(entry) -> str:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from territoria.extraction.pipeline import extract_all
+from territoria.extraction.pipeline import extract_all, start
 from territoria.library.models import Document
 
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             missing = set(options["document"]) - set(documents.values_list("pk", flat=True))
             if missing:
                 raise CommandError(f"no such document: {', '.join(map(str, sorted(missing)))}", returncode=2)
+        start()  # load the gazetteers and fork the worker processes once
         for document, run in extract_all(documents.select_related("current")):  # a transaction per batch of documents
             counts = ", ".join(f"{v} {k}" for k, v in sorted(run.counts.items())) or "nothing"
             self.stdout.write(f"{run.status:<8} #{document.pk} {document.title[:60]}: {counts}")

@@ -9,6 +9,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from territoria.extraction.pipeline import start
 from territoria.library.services import expand_paths, ingest_paths
 
 
@@ -23,8 +24,10 @@ class Command(BaseCommand):
         missing = [p for p in options["paths"] if not __import__("os").path.exists(p)]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
-        results = []
-        for result in ingest_paths(expand_paths(options["paths"])):  # stored in batches, reported file by file
+        results, paths = [], expand_paths(options["paths"])
+        if len(paths) > 1:
+            start()  # extraction's worker processes, forked once before the first batch
+        for result in ingest_paths(paths):  # stored in batches, reported file by file
             results.append(result)
             if not options["json"]:
                 self._print(result)

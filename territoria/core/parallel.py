@@ -1,0 +1,166 @@
+"""Pure-Python work of a batch shared with worker processes, on the machine's other cores.
+
+Extraction reads a batch's documents with no database and no shared state: each document's
+text in, its candidates out. `share(fn, jobs, weights)` runs `fn(*job)` for every job and
+returns the results in order; when workers have been started, they take the batch's chunks
+from the front while this process works through it from the back, taking back any chunk no
+worker has begun (so a slow or busy worker never leaves this process waiting long).
+
+Workers are opt-in: a long command (`territoria ingest` of a folder, `territoria extract`)
+calls `start(setup)`; nothing else does (a web process reads its single uploads itself). They
+are new processes (spawned, not forked: a fork shares every page of this big process, and both
+sides then paid to copy each page they wrote, which cost this process more than the worker
+saved it), each running `setup` once to load what it needs, in the background: until a worker
+is ready, batches are read here. Each job and its result travel by pickle, so they should be
+small beside the work: a batch below MIN_WEIGHT is read here. If a worker dies, its chunks are
+read here and the workers are not used again; a job's own exception is raised here as it would
+be without workers.
+
+TERRITORIA_WORKERS sets the number of workers: by default one fewer than the cores, at most
+3; 0 turns them off.
+"""
+
+import logging
+import time
+TRACE = []
+import multiprocessing
+import os
+import sys
+from contextlib import contextmanager
+from concurrent.futures import Future, ProcessPoolExecutor
+
+logger = logging.getLogger(__name__)
+
+MIN_WEIGHT = 40_000  # below this total weight (characters), a batch is read here: the trip costs more than it saves
+CHUNKS_PER_PROCESS = 8  # a batch is cut into this many chunks per process, for the processes to share out
+_pool: ProcessPoolExecutor | None = None
+_ready: list[Future] = []
+
+
+def workers() -> int:
+    configured = os.environ.get("TERRITORIA_WORKERS", "").strip()
+    if configured:
+        return max(0, int(configured))
+    return max(0, min((os.cpu_count() or 1) - 1, 3))
+
+
+def start(setup: str, wait: bool = False) -> bool:
+    """Start the workers, if not started yet: each imports Django and runs the function at the
+    dotted path `setup`. `wait`: return once they are ready (benchmarks; a command goes on
+    reading its first files meanwhile). Whether there are workers."""
+    global _pool
+    if _pool is None and workers() > 0:
+        _pool = ProcessPoolExecutor(max_workers=workers(), mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=_setup, initargs=(setup,))
+        with _main_hidden():  # the workers are spawned by these first submissions
+            _ready[:] = [_pool.submit(int) for _ in range(workers())]
+    if _pool is not None and wait:
+        for future in _ready:
+            future.exception()
+    return _pool is not None
+
+
+@contextmanager
+def _main_hidden():
+    """A spawned process first runs the caller's main script again (its `if __name__ ==
+    "__main__"` guard aside): the workers need nothing of it, and a script without the guard
+    would start over in each one. Hidden from multiprocessing while the workers start."""
+    main = sys.modules.get("__main__")
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if main is not None and name in main.__dict__}
+    if main is not None:
+        main.__dict__.pop("__file__", None)
+        main.__spec__ = None
+    try:
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)
+
+
+def shutdown() -> None:
+    """Stop the workers."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+def _setup(path: str) -> None:
+    import django
+    from django.utils.module_loading import import_string
+
+    django.setup()
+    import_string(path)()
+
+
+def _run(fn, jobs: list) -> list:
+    return [fn(*job) for job in jobs]
+
+
+def _chunks(weights: list[int], count: int) -> list[range]:
+    """Consecutive jobs in about `count` chunks of about equal weight."""
+    target, chunks, start, acc = sum(weights) / count, [], 0, 0
+    for i, weight in enumerate(weights):
+        acc += weight
+        if acc >= target:
+            chunks.append(range(start, i + 1))
+            start, acc = i + 1, 0
+    if start < len(weights):
+        chunks.append(range(start, len(weights)))
+    return chunks
+
+
+class Shared:
+    """A batch of jobs under way: `results()` reads what no worker has taken, waits for the
+    rest and returns every result, in order."""
+
+    def __init__(self, fn, jobs: list[tuple], chunks: list[range], futures: list[Future]):
+        self.fn, self.jobs, self.chunks, self.futures = fn, jobs, chunks, futures
+
+    @property
+    def sent(self) -> bool:
+        """Whether workers have the batch (else `results()` reads it all here)."""
+        return bool(self.futures)
+
+    def results(self) -> list:
+        global _pool
+        fn, jobs = self.fn, self.jobs
+        if not self.futures:
+            return _run(fn, jobs)
+        results: dict[int, object] = {}
+        for chunk, future in zip(reversed(self.chunks), reversed(self.futures)):  # from the back, while no worker has the chunk
+            if not future.cancel():
+                break
+            results.update(zip(chunk, _run(fn, [jobs[i] for i in chunk])))
+        for chunk, future in zip(self.chunks, self.futures):
+            if future.cancelled():
+                continue
+            try:
+                found = future.result()
+            except Exception as problem:  # the worker died, or a job or its result would not pickle: read here
+                logger.warning("a worker failed (%s: %s); its share is read in this process", type(problem).__name__, problem)
+                if _pool is not None and getattr(_pool, "_broken", False):
+                    _pool = None
+                found = _run(fn, [jobs[i] for i in chunk])
+            results.update(zip(chunk, found))
+        return [results[i] for i in range(len(jobs))]
+
+
+def submit(fn, jobs: list[tuple], weights: list[int]) -> Shared:
+    """Hand the jobs to the started workers, chunk by chunk, if they are ready and the batch is
+    worth it; the caller goes on with other work, then calls `results()`. `fn` must be a
+    module-level function; jobs and results must pickle."""
+    global _pool
+    if _pool is None or not all(f.done() for f in _ready) or len(jobs) < 2 or sum(weights) < MIN_WEIGHT:
+        return Shared(fn, jobs, [], [])
+    chunks = _chunks(weights, CHUNKS_PER_PROCESS * (workers() + 1))
+    try:
+        return Shared(fn, jobs, chunks, [_pool.submit(_run, fn, [jobs[i] for i in chunk]) for chunk in chunks])
+    except RuntimeError:  # the pool broke since the last batch
+        _pool = None
+        return Shared(fn, jobs, [], [])
+
+
+def share(fn, jobs: list[tuple], weights: list[int]) -> list:
+    """[fn(*job) for job in jobs], with the started workers' help."""
+    return submit(fn, jobs, weights).results()
