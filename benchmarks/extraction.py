@@ -70,6 +70,10 @@ def ingest(files: list[Path], extract: bool) -> tuple[dict, dict]:
 
     started = time.perf_counter()
     services.ingest_bytes("warm-up.txt", WARM_UP, "benchmark-warm-up", extract=extract)
+    if extract:
+        from territoria.extraction.pipeline import start
+
+        start(wait=True)  # extraction's worker processes, started as `territoria ingest` does
     warm_up = time.perf_counter() - started
     ids, started = {}, time.perf_counter()
     for path, result in zip(files, services.ingest_paths(files, extract=extract)):  # as `territoria ingest` does: in batches

@@ -262,7 +262,7 @@ def measure_ingest(docs, singles) -> dict:
     (ingest_many: files stored in batches), then extraction of the same documents on its own
     (issue #3: extraction should add no more time than ingestion); then `singles`, other
     documents, one ingest_bytes() call each, as the upload page does."""
-    from territoria.extraction.pipeline import extract_all
+    from territoria.extraction.pipeline import extract_all, start
     from territoria.library import services
     from territoria.library.models import Document, Version
 
@@ -274,6 +274,7 @@ def measure_ingest(docs, singles) -> dict:
     steps = {"store+index": steps.get("_store", 0.0)}
     steps["other"] = seconds - sum(stages.values()) - sum(steps.values())
     documents = list(Document.objects.filter(key__startswith="bench/doc").select_related("current").order_by("id"))
+    start(wait=True)  # the worker processes `territoria extract` starts, ready
     started = time.perf_counter()
     for _ in extract_all(documents):  # as `territoria extract --all` does: a transaction per batch of documents
         pass

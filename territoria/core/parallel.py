@@ -21,13 +21,12 @@ TERRITORIA_WORKERS sets the number of workers: by default one fewer than the cor
 """
 
 import logging
-import time
-TRACE = []
 import multiprocessing
 import os
 import sys
 from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +43,8 @@ def workers() -> int:
     return max(0, min((os.cpu_count() or 1) - 1, 3))
 
 
-def start(setup: str, wait: bool = False) -> bool:
-    """Start the workers, if not started yet: each imports Django and runs the function at the
+def start(setup: str | None = None, wait: bool = False) -> bool:
+    """Start the workers, if not started yet: each sets Django up and runs the function at the
     dotted path `setup`. `wait`: return once they are ready (benchmarks; a command goes on
     reading its first files meanwhile). Whether there are workers."""
     global _pool
@@ -85,12 +84,13 @@ def shutdown() -> None:
         _pool = None
 
 
-def _setup(path: str) -> None:
+def _setup(path: str | None) -> None:
     import django
     from django.utils.module_loading import import_string
 
     django.setup()
-    import_string(path)()
+    if path:
+        import_string(path)()
 
 
 def _run(fn, jobs: list) -> list:
@@ -136,7 +136,7 @@ class Shared:
             if future.cancelled():
                 continue
             try:
-                found = future.result()
+                found = _outcome(future)
             except Exception as problem:  # the worker died, or a job or its result would not pickle: read here
                 logger.warning("a worker failed (%s: %s); its share is read in this process", type(problem).__name__, problem)
                 if _pool is not None and getattr(_pool, "_broken", False):
@@ -144,6 +144,20 @@ class Shared:
                 found = _run(fn, [jobs[i] for i in chunk])
             results.update(zip(chunk, found))
         return [results[i] for i in range(len(jobs))]
+
+
+def _outcome(future: Future):
+    """The future's result, or BrokenProcessPool if its worker died. Not a plain `result()`, which
+    relies on the executor to fail every pending future: Python 3.11's stops at the first one
+    this process took back (cancelled), so that a wait could last for ever."""
+    while True:
+        try:
+            return future.result(timeout=0.5)
+        except TimeoutError:
+            pool = _pool
+            thread = getattr(pool, "_executor_manager_thread", None)
+            if pool is None or getattr(pool, "_broken", False) or (thread is not None and not thread.is_alive()):
+                raise BrokenProcessPool("a worker stopped") from None
 
 
 def submit(fn, jobs: list[tuple], weights: list[int]) -> Shared:

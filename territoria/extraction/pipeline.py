@@ -58,10 +58,10 @@ class PassageRow(NamedTuple):
     text: str
 
 
-def load_passages_of(documents) -> dict[int, list[PassageRow]]:
+def load_passages_of(documents) -> dict[int, "PassageRows"]:
     """Current version id -> its passages as plain rows, in order, for a batch of documents."""
     versions = [d.current_id for d in documents if d.current_id]
-    found: dict[int, list[PassageRow]] = {v: [] for v in versions}
+    found: dict[int, list[PassageRow]] = {v: PassageRows() for v in versions}
     if not versions:
         return found
     quote = connection.ops.quote_name
@@ -136,7 +136,7 @@ class Context:
         """Ingestion's words (0) or stems (1) of a passage, if it has them for the text read here;
         words are otherwise found once here, for the tokens and the stems both."""
         found = self._analysis.get(passage.pk)
-        if found is not None and len(passage.text) <= MAX_PASSAGE_CHARS:
+        if found is not None and found[which] is not None and len(passage.text) <= MAX_PASSAGE_CHARS:
             return found[which]
         if which == 1:
             return None
@@ -240,7 +240,7 @@ def begin(documents: list, analysis: dict[int, tuple[list[str], list[str]]] | No
     analysis = analysis or {}
     jobs, weights = [], []
     for document in documents:
-        rows = passages.get(document.current_id, [])
+        rows = passages.get(document.current_id, PassageRows())
         jobs.append((DocumentInfo.of(document), rows, Analysis({p.pk: analysis[p.pk] for p in rows if p.pk in analysis})))
         weights.append(sum(len(p.text) for p in rows))
     return Reading(documents, numbers, jobs, parallel.submit(read_document, jobs, weights))
@@ -271,11 +271,36 @@ def _store_alone(work: "_Work") -> Run:
 
 
 class Analysis(dict):
-    """Passage id -> (words, stems) as ingestion found them. Not sent to a worker process: it
-    finds them again faster than they pickle (4 MB of small strings for 50 dense documents)."""
+    """Passage id -> (words, stems) as ingestion found them. A worker process is sent the stems
+    only: they pickle cheaply (the same few thousand stem strings, each sent once), while the
+    words, a new string each, cost more to pickle than to find again."""
 
     def __reduce__(self):
-        return Analysis, ()
+        return Analysis, ({pk: (None, stems) for pk, (_, stems) in self.items()},)
+
+
+class PassageRows(list):
+    """A document's PassageRows, which travel to a worker as plain tuples: a named tuple
+    pickles 4x slower."""
+
+    def __reduce__(self):
+        return _passage_rows, ([tuple(row) for row in self],)
+
+
+def _passage_rows(rows: list[tuple]) -> PassageRows:
+    return PassageRows(map(PassageRow._make, rows))
+
+
+class Candidates(list):
+    """A document's candidates, which travel back from a worker as plain tuples (a dataclass
+    instance pickles 3x slower)."""
+
+    def __reduce__(self):
+        return _candidates, ([(c.kind, c.key, c.data, c.sources, c.document_scoped, c.document_id) for c in self],)
+
+
+def _candidates(rows: list[tuple]) -> Candidates:
+    return Candidates(Candidate(*row) for row in rows)
 
 
 class DocumentInfo(NamedTuple):
@@ -316,7 +341,7 @@ def read_document(document: DocumentInfo, passages: list[PassageRow], analysis=N
             except Exception as problem:  # one extractor failing leaves the others' facts
                 errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
             timings[name] = round(time.perf_counter() - started, 6)
-    candidates = list(_group(candidates).values())  # one candidate an identity: less to send back and to store
+    candidates = Candidates(_group(candidates).values())  # one candidate an identity: less to send back and to store
     for candidate in candidates:  # sources name their passage by id from here on
         candidate.document_id = document.pk
         candidate.sources = [(passage.pk, start, end) for passage, start, end in candidate.sources]
