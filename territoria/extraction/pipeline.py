@@ -159,11 +159,19 @@ def extract_document(document) -> Run:
 
 
 def extract_all(documents, batch: int = BATCH):
-    """extract_documents over any number of documents, BATCH at a time; yields (document, run)."""
+    """extract_documents over any number of documents, BATCH at a time; yields (document, run).
+    With worker processes, the next batch is handed to them before this one's facts are
+    stored, so that they read it meanwhile."""
     documents = list(documents)
-    for i in range(0, len(documents), batch):
-        chunk = documents[i : i + batch]
-        yield from zip(chunk, extract_documents(chunk))
+    chunks = [documents[i : i + batch] for i in range(0, len(documents), batch)]
+    reading = None
+    for i, chunk in enumerate(chunks):
+        with collector.paused():
+            reading = reading or begin(chunk)
+            following = begin(chunks[i + 1]) if reading.sent and i + 1 < len(chunks) else None
+            runs = finish(reading)
+        reading = following
+        yield from zip(chunk, runs)
 
 
 _prepared = False
