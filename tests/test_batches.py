@@ -78,7 +78,7 @@ def test_a_document_whose_facts_the_database_refuses_leaves_the_rest_of_its_batc
     original = pipeline.reconcile_batch
 
     def refuse_dakar(work):
-        if any("Dakar" in p.text for w in work for p in w.passages):
+        if any(c.data.get("name") == "Dakar" for w in work for c in w.candidates):
             raise RuntimeError("refused")
         return original(work)
 

@@ -99,7 +99,7 @@ def test_extraction_read_by_a_worker_equals_extraction_read_here(workers):
     reading = pipeline.begin(documents)
     assert reading.sent, "the batch should be big enough for the worker"
     shared = reading.shared.results()
-    here = [pipeline.read_document(*job) for job in reading.jobs]
+    here = [pipeline.read_document(*job) for job in reading.shared.jobs]
 
     def comparable(found):
         candidates, topics, errors, _ = found
@@ -107,3 +107,40 @@ def test_extraction_read_by_a_worker_equals_extraction_read_here(workers):
 
     assert [comparable(f) for f in shared] == [comparable(f) for f in here]
     assert sum(len(f[0]) for f in here) > 20 and all(f[1] for f in here)
+
+
+def snapshot(document_ids):
+    from territoria.extraction.models import Fact, Source, Topic
+
+    facts = sorted((f.kind, f.key, str(sorted(f.data.items()))) for f in Fact.objects.filter(sources__document_id__in=document_ids).distinct())
+    sources = sorted(Source.objects.filter(document_id__in=document_ids).values_list("fact__kind", "fact__key", "document_id", "passage_id", "start", "end"))
+    topics = sorted(Topic.objects.filter(document_id__in=document_ids).values_list("passage_id", "document_id", "scheme", "code", "score", "explicit"))
+    return facts, sources, topics
+
+
+@pytest.mark.django_db
+def test_documents_read_by_workers_before_they_are_stored_get_the_facts_of_a_plain_extraction(workers, monkeypatch):
+    """At ingestion with workers ready, a document is read as soon as it is converted, its
+    passages by position; once stored, its facts, sources and topics are exactly those a
+    plain extraction of the stored passages gives (which re-extraction without workers checks)."""
+    from territoria.extraction import pipeline
+    from territoria.library.models import Document
+    from territoria.library.services import Item, ingest_many
+
+    texts = [
+        "# Plan de travail 2023\n\n## 1. Finances locales\n\n- ACTION CENTRALE : atelier avec CGLU à Marrakech du 15 au 17 mai 2023.\n"
+        "- Jessie Post, coordinatrice du Secrétariat du Groupe de travail CIB, présentera l'étude (ODD 5).\n\n"
+        "| 09h00-09h30 | Accueil par Marta Vidal, coordinatrice |\n|---|---|\n| 09h30-10h00 | Climat et villes |\n\n",
+        "# Annual Meeting\n\nThe UCLG Committee on Culture meets in The Hague on 29 and 30 September 2024 with UN-Habitat (SDG 11.3).\n\n",
+    ]
+    items = [Item(f"e{i}.md", f"e{i}.md", (text + f"Local finance and housing, note {i}. " * 300).encode()) for i, text in enumerate(texts * 4)]
+    early, add = [], pipeline.Early.add
+    monkeypatch.setattr(pipeline.Early, "add", lambda self, *args: (early.append(args[0]), add(self, *args))[1])
+    results = list(ingest_many(items))
+    assert all(r.status == "created" and not r.warnings for r in results) and len(early) == len(items)
+    ids = [r.id for r in results]
+    before = snapshot(ids)
+    assert len(before[0]) > 10 and any(kind == "action" for kind, _, _ in before[0]) and any(kind == "agenda_item" for kind, _, _ in before[0])
+    parallel.shutdown()
+    pipeline.extract_documents(Document.objects.filter(pk__in=ids).order_by("pk"))
+    assert snapshot(ids) == before

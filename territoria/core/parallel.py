@@ -111,39 +111,79 @@ def _chunks(weights: list[int], count: int) -> list[range]:
 
 
 class Shared:
-    """A batch of jobs under way: `results()` reads what no worker has taken, waits for the
-    rest and returns every result, in order."""
+    """Jobs under way, in chunks, each a worker's or this process's. `results()` reads what no
+    worker has taken, waits for the rest and returns the results in order."""
 
-    def __init__(self, fn, jobs: list[tuple], chunks: list[range], futures: list[Future]):
-        self.fn, self.jobs, self.chunks, self.futures = fn, jobs, chunks, futures
+    def __init__(self, fn):
+        self.fn = fn
+        self.jobs: list[tuple] = []
+        self.chunks: list[tuple[range, Future | None]] = []  # (job indexes, the worker's future or None)
 
     @property
     def sent(self) -> bool:
-        """Whether workers have the batch (else `results()` reads it all here)."""
-        return bool(self.futures)
+        """Whether workers have some of the jobs."""
+        return any(future is not None for _, future in self.chunks)
 
-    def results(self) -> list:
+    def add(self, jobs: list[tuple], send: bool = True) -> None:
+        """Append jobs as one chunk, handed to the workers if `send` and they are ready."""
         global _pool
-        fn, jobs = self.fn, self.jobs
-        if not self.futures:
-            return _run(fn, jobs)
+        start = len(self.jobs)
+        self.jobs.extend(jobs)
+        future = None
+        if send and ready():
+            try:
+                future = _pool.submit(_run, self.fn, list(jobs))
+            except RuntimeError:  # the pool broke since the last batch
+                _pool = None
+        self.chunks.append((range(start, len(self.jobs)), future))
+
+    def results(self, wanted=None) -> list:
+        """The results of the jobs at the `wanted` indexes (all by default), in order: the
+        chunks no worker has begun are taken back from the end and read here, while the
+        workers go on from the front; chunks with no wanted job are dropped."""
+        wanted = set(range(len(self.jobs))) if wanted is None else set(wanted)
+        live = []
+        for chunk, future in self.chunks:
+            if any(i in wanted for i in chunk):
+                live.append(([i for i in chunk], future))
+            elif future is not None:
+                future.cancel()
         results: dict[int, object] = {}
-        for chunk, future in zip(reversed(self.chunks), reversed(self.futures)):  # from the back, while no worker has the chunk
-            if not future.cancel():
+        here = set()
+        for k in reversed(range(len(live))):
+            indexes, future = live[k]
+            if future is not None and not future.cancel():
                 break
-            results.update(zip(chunk, _run(fn, [jobs[i] for i in chunk])))
-        for chunk, future in zip(self.chunks, self.futures):
-            if future.cancelled():
+            results.update(self._here(indexes, wanted))
+            here.add(k)
+        for k, (indexes, future) in enumerate(live):
+            if k in here:
+                continue
+            if future is None:
+                results.update(self._here(indexes, wanted))
                 continue
             try:
-                found = _outcome(future)
+                results.update((i, found) for i, found in zip(indexes, _outcome(future)) if i in wanted)
             except Exception as problem:  # the worker died, or a job or its result would not pickle: read here
                 logger.warning("a worker failed (%s: %s); its share is read in this process", type(problem).__name__, problem)
-                if _pool is not None and getattr(_pool, "_broken", False):
-                    _pool = None
-                found = _run(fn, [jobs[i] for i in chunk])
-            results.update(zip(chunk, found))
-        return [results[i] for i in range(len(jobs))]
+                _forget_broken()
+                results.update(self._here(indexes, wanted))
+        return [results[i] for i in sorted(wanted)]
+
+    def _here(self, indexes: list[int], wanted: set[int]):
+        mine = [i for i in indexes if i in wanted]
+        return zip(mine, _run(self.fn, [self.jobs[i] for i in mine]))
+
+
+def ready() -> bool:
+    """Whether workers are started and ready."""
+    return _pool is not None and all(future.done() for future in _ready)
+
+
+def _forget_broken() -> None:
+    global _pool
+    if _pool is not None and getattr(_pool, "_broken", False):
+        _pool = None
 
 
 def _outcome(future: Future):
@@ -164,15 +204,13 @@ def submit(fn, jobs: list[tuple], weights: list[int]) -> Shared:
     """Hand the jobs to the started workers, chunk by chunk, if they are ready and the batch is
     worth it; the caller goes on with other work, then calls `results()`. `fn` must be a
     module-level function; jobs and results must pickle."""
-    global _pool
-    if _pool is None or not all(f.done() for f in _ready) or len(jobs) < 2 or sum(weights) < MIN_WEIGHT:
-        return Shared(fn, jobs, [], [])
-    chunks = _chunks(weights, CHUNKS_PER_PROCESS * (workers() + 1))
-    try:
-        return Shared(fn, jobs, chunks, [_pool.submit(_run, fn, [jobs[i] for i in chunk]) for chunk in chunks])
-    except RuntimeError:  # the pool broke since the last batch
-        _pool = None
-        return Shared(fn, jobs, [], [])
+    shared = Shared(fn)
+    if not ready() or len(jobs) < 2 or sum(weights) < MIN_WEIGHT:
+        shared.add(jobs, send=False)
+        return shared
+    for chunk in _chunks(weights, CHUNKS_PER_PROCESS * (workers() + 1)):
+        shared.add([jobs[i] for i in chunk])
+    return shared
 
 
 def share(fn, jobs: list[tuple], weights: list[int]) -> list:

@@ -90,7 +90,7 @@ class Context:
         self.document = document
         self.passages = passages
         self._analysis = analysis or {}  # passage id -> (words, stems) as ingestion found them
-        self.topics: list[tuple] = []  # (passage_id, document_id, scheme, code, score, explicit)
+        self.topics: list[tuple] = []  # (passage id, scheme, code, score, explicit)
         self._people: dict[int, list] = {}
         self._words: dict[int, set[str]] = {}
         self._starts: dict[int, list[int]] = {}
@@ -231,8 +231,9 @@ class Reading:
 
     documents: list
     numbers: dict[int, int]
-    jobs: list[tuple]
+    passage_ids: list[list[int] | None]  # per document: its passages' ids by position, when they were read before being stored (else None)
     shared: parallel.Shared
+    wanted: list[int] | None = None  # the shared jobs that are these documents' (None: all, in order)
 
     @property
     def sent(self) -> bool:
@@ -251,20 +252,68 @@ def begin(documents: list, analysis: dict[int, tuple[list[str], list[str]]] | No
         rows = passages.get(document.current_id, PassageRows())
         jobs.append((DocumentInfo.of(document), rows, Analysis({p.pk: analysis[p.pk] for p in rows if p.pk in analysis})))
         weights.append(sum(len(p.text) for p in rows))
-    return Reading(documents, numbers, jobs, parallel.submit(read_document, jobs, weights))
+    return Reading(documents, numbers, [None] * len(documents), parallel.submit(read_document, jobs, weights))
+
+
+class Early:
+    """Documents handed to the worker processes as soon as ingestion has converted them, before
+    they are stored: each passage goes by its position (the pipeline gives the stored ids
+    later, see `_place`) and the document without an id. Only when workers are ready (else
+    ingestion extracts after storing, with `begin`)."""
+
+    def __init__(self):
+        prepare()
+        self.shared = parallel.Shared(read_document)
+        self.positions: dict[object, int] = {}  # the caller's key -> its job
+
+    @classmethod
+    def if_workers(cls) -> "Early | None":
+        return cls() if parallel.ready() else None
+
+    def add(self, key, title: str, doc_type: str, year: int | None, passages: list) -> None:
+        """A converted document, its passages as they will be stored (library.services.StoredPassage)."""
+        self.positions[key] = len(self.shared.jobs)
+        rows = PassageRows(PassageRow(p.order, p.order, p.kind, p.section, p.section_title, p.language, p.text) for p in passages)
+        self.shared.add([(DocumentInfo(None, title, doc_type, year), rows, None)])
+
+    def begin(self, documents: list, keys: list, passage_ids: list[list[int]]) -> Reading:
+        """The Reading of the documents once stored (`keys` as given to `add`; their passages'
+        ids in order); the others' reading is dropped."""
+        return Reading(documents, _version_numbers(documents), passage_ids, self.shared, [self.positions[key] for key in keys])
 
 
 def finish(reading: Reading) -> list[Run]:
     """Read what no worker took (all of it, without workers), then store the facts."""
-    found = reading.shared.results()
-    work = [_Work(document, reading.numbers.get(document.pk, 0), rows, *read)
-            for document, (_, rows, _), read in zip(reading.documents, reading.jobs, found)]
+    found = reading.shared.results(reading.wanted)
+    if reading.wanted is not None:  # results come in job order: back to the documents' order
+        by_job = dict(zip(sorted(reading.wanted), found))
+        found = [by_job[job] for job in reading.wanted]
+    work = [_Work(document, reading.numbers.get(document.pk, 0), *_place(read, document.pk, ids))
+            for document, read, ids in zip(reading.documents, found, reading.passage_ids)]
     try:
         return _store_batch(work)
     except Exception:
         if len(work) == 1:
             raise
     return [_store_alone(one) for one in work]
+
+
+def _place(found: tuple, document_id: int, passage_ids: list[int] | None) -> tuple:
+    """A document's reading placed in the database: its candidates and topics given the
+    document's id (the key of a document-scoped fact starts with it) and, for a document read
+    before it was stored, their passages' ids for positions. Returns (passage ids, candidates,
+    topics, errors, timings)."""
+    candidates, topics, errors, timings = found
+    for candidate in candidates:
+        candidate.document_id = document_id
+        if passage_ids is not None:
+            candidate.sources = [(passage_ids[position], start, end) for position, start, end in candidate.sources]
+        if candidate.document_scoped:
+            candidate.key = f"{document_id}:{candidate.key}"
+            candidate.data = {"document_id": document_id, **candidate.data}
+    ids = (lambda p: passage_ids[p]) if passage_ids is not None else (lambda p: p)
+    topics = [(ids(passage), document_id, *rest) for passage, *rest in topics]
+    return {pid for c in candidates for pid, _, _ in c.sources}, candidates, topics, errors, timings
 
 
 def _store_alone(work: "_Work") -> Run:
@@ -328,7 +377,7 @@ class DocumentInfo(NamedTuple):
 class _Work:
     document: object
     version_number: int
-    passages: list[PassageRow]
+    passage_ids: set[int]  # of the passages its candidates cite
     candidates: list[Candidate]
     topics: list[tuple]
     errors: list[str]
@@ -350,8 +399,7 @@ def read_document(document: DocumentInfo, passages: list[PassageRow], analysis=N
                 errors.append(f"{name}: {type(problem).__name__}: {str(problem)[:200]}")
             timings[name] = round(time.perf_counter() - started, 6)
     candidates = Candidates(_group(candidates).values())  # one candidate an identity: less to send back and to store
-    for candidate in candidates:  # sources name their passage by id from here on
-        candidate.document_id = document.pk
+    for candidate in candidates:  # sources name their passage by id (or position: see Early) from here on
         candidate.sources = [(passage.pk, start, end) for passage, start, end in candidate.sources]
     return candidates, context.topics, errors, timings
 
@@ -444,7 +492,7 @@ def reconcile_batch(work: list[_Work]) -> list[dict]:
     insert_rows(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), [row for w in work for row in w.topics])
     grouped = _group_batch([_group(w.candidates) for w in work])
     facts = _facts_for(grouped)
-    document_of = {p.pk: w.document.pk for w in work for p in w.passages}
+    document_of = {pid: w.document.pk for w in work for pid in w.passage_ids}
     insert_rows(Source, ("fact_id", "document_id", "passage_id", "start", "end"),
             [(facts[ident], document_of[pid], pid, s, e) for ident, c in grouped.items() for pid, s, e in c.sources])
     _forget_orphans(previous)

@@ -10,6 +10,7 @@ import logging
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -62,6 +63,8 @@ class Item:
     document: Document | None = None
     created: bool = False
     analysis: dict[int, tuple[list[str], list[str]]] | None = None  # passage id -> (words, stems) as ingestion found them: extraction reuses them
+    passages: list["StoredPassage"] | None = None  # its passages as they are stored, when extraction's workers read them first
+    passage_ids: list[int] | None = None  # their ids, in order, once stored
 
     def __post_init__(self):
         self.result = self.result or IngestResult(path=self.key)
@@ -114,8 +117,13 @@ def _batches(items):
 
 
 def _begin_batch(batch: list[Item], user, visibility, extract: bool):
-    """Convert and store a batch, and begin extracting its facts (the Extraction, or None)."""
+    """Convert and store a batch, and begin extracting its facts (the Extraction, or None).
+    With extraction's workers ready, each document is handed to them as soon as it is
+    converted, to be read while the rest of the batch is converted and stored."""
+    from territoria.extraction.pipeline import Early
+
     with collector.paused():
+        early = Early.if_workers() if extract else None
         todo = [item for item in batch if not item.result.error]
         holders = _unchanged(todo)
         for item in todo:
@@ -126,12 +134,18 @@ def _begin_batch(batch: list[Item], user, visibility, extract: bool):
             item.conv = convert(item.name, item.data, sha256=item.sha256)
             if item.conv.status == "failure":
                 item.result.error = f"{item.name}: {'; '.join(item.conv.errors)}"
+            elif early is not None:
+                item.passages = _passages_of(item.conv)
+                early.add(id(item), item.conv.title[:500], item.conv.doc_type, item.conv.year, item.passages)
         ready = [item for item in todo if item.conv and item.conv.status != "failure"]
         if ready:
             _store_or_split(ready, user, visibility)
         stored = _stored(batch)
         if not (extract and stored):
             return None
+        if early is not None:
+            return Extraction([item.document for item in stored], early=early, keys=[id(item) for item in stored],
+                              passage_ids=[item.passage_ids for item in stored])
         analysis = {pid: found for item in stored for pid, found in (item.analysis or {}).items()}
         return Extraction([item.document for item in stored], analysis)
 
@@ -144,7 +158,7 @@ def _end_batch(batch: list[Item], extraction):
             item.result.warnings = item.conv.errors + warnings.get(item.document.pk, [])
             _describe(item.result, item.document, "created" if item.created else "updated")
     for item in batch:
-        item.data, item.conv, item.analysis = b"", None, None  # a batch's files and passages need not outlive it
+        item.data, item.conv, item.analysis, item.passages = b"", None, None, None  # a batch's files and passages need not outlive it
         yield item.result
 
 
@@ -173,12 +187,13 @@ class Extraction:
     workers, if any), finished when its facts are stored. A failing extractor is a warning, not
     a failure."""
 
-    def __init__(self, documents: list[Document], analysis: dict[int, tuple[list[str], list[str]]]):
+    def __init__(self, documents: list[Document], analysis: dict[int, tuple[list[str], list[str]]] | None = None,
+                 early=None, keys: list | None = None, passage_ids: list[list[int]] | None = None):
         from territoria.extraction import pipeline
 
         self.documents, self.reading, self.problem = documents, None, None
         try:
-            self.reading = pipeline.begin(documents, analysis)
+            self.reading = early.begin(documents, keys, passage_ids) if early is not None else pipeline.begin(documents, analysis)
         except Exception as problem:
             logger.exception("extraction of %s failed", [d.pk for d in documents])
             self.problem = problem
@@ -294,6 +309,7 @@ def _store(items: list[Item], user, visibility) -> None:
     backend.index_documents([(passages[version.pk], item.document) for item, version in zip(items, versions)])
     for item, version in zip(items, versions):
         item.analysis = {pid: (block.words, stems) for (pid, _, _, stems), block in zip(passages[version.pk], item.conv.blocks)}
+        item.passage_ids = [pid for pid, _, _, _ in passages[version.pk]]
 
 
 def _lock_documents(items: list[Item], visibility) -> None:
@@ -351,14 +367,30 @@ PASSAGE_COLUMNS = (  # (column, PostgreSQL type)
 )
 
 
+class StoredPassage(NamedTuple):
+    """A block as its passage row stores it: PASSAGE_COLUMNS after the version and the document."""
+
+    order: int
+    kind: str
+    level: int
+    number: str
+    section: str
+    section_title: str
+    page: int | None
+    language: str
+    text: str
+
+
+def _passages_of(conv: Conversion) -> list[StoredPassage]:
+    return [StoredPassage(order, b.kind, min(b.level, 20), b.number, b.section, b.section_title[:500], b.page, b.language, b.text)
+            for order, b in enumerate(conv.blocks)]
+
+
 def _insert_passages(items: list[Item], versions: list[Version]) -> dict[int, list[tuple]]:
     """Store the blocks as passages in one statement (the ORM's bulk_create cost more than
     the rest of ingestion); returns, per version id, (id, text, language, stems) rows for the
     search index."""
-    rows = [
-        (version.pk, version.document_id, order, b.kind, min(b.level, 20), b.number, b.section, b.section_title[:500], b.page, b.language, b.text)
-        for item, version in zip(items, versions) for order, b in enumerate(item.conv.blocks)
-    ]
+    rows = [(version.pk, version.document_id, *passage) for item, version in zip(items, versions) for passage in item.passages or _passages_of(item.conv)]
     table_name, quote = Passage._meta.db_table, connection.ops.quote_name
     columns = ", ".join(quote(c) for c, _ in PASSAGE_COLUMNS)
     ids: dict[int, list[int]] = {version.pk: [] for version in versions}

@@ -56,9 +56,9 @@ def extract(context) -> list[Candidate]:
 def _action(context, passage, kind: str, partner: str) -> Candidate:
     text = normalise_space(passage.text)
     digest = hashlib.sha1(f"{passage.order}:{text}".encode()).hexdigest()[:12]
-    data = {
-        "document_id": context.document.pk, "section": passage.section, "section_title": passage.section_title,
+    data = {  # the pipeline adds "document_id" first, and the document's id before the key
+        "section": passage.section, "section_title": passage.section_title,
         "kind": kind, "partnership": (short_name(partner) or partner) if partner else None,
         "text": text, "order": passage.order, "organisations": list(dict.fromkeys(m.value.name for m in context.organisations(passage))),
     }
-    return Candidate("action", f"{context.document.pk}:{passage.section}:{digest}", data, [(passage, 0, len(passage.text))], document_scoped=True)
+    return Candidate("action", f"{passage.section}:{digest}", data, [(passage, 0, len(passage.text))], document_scoped=True)

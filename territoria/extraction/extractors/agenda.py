@@ -16,10 +16,10 @@ def extract(context) -> list[Candidate]:
         match = ITEM_RE.match(context.text(passage))
         if not match:
             continue
-        data = {
-            "document_id": context.document.pk, "start": f"{int(match['h1']):02d}:{match['i1']}",
+        data = {  # the pipeline adds "document_id" first, and the document's id before the key
+            "start": f"{int(match['h1']):02d}:{match['i1']}",
             "end": f"{int(match['h2']):02d}:{match['i2']}", "text": match["text"].strip(" |"),
             "speakers": [person["name"] for person, _, _ in people_in(context.text(passage))],
         }
-        candidates.append(Candidate("agenda_item", f"{context.document.pk}:{passage.order}", data, [(passage, 0, len(passage.text))], True))
+        candidates.append(Candidate("agenda_item", f"{passage.order}", data, [(passage, 0, len(passage.text))], True))
     return candidates

@@ -9,12 +9,12 @@ SDG, THEME = Topic.Scheme.SDG.value, Topic.Scheme.THEME.value
 
 
 def extract(context) -> list:
-    document_id, rows = context.document.pk, context.topics
+    rows = context.topics  # (passage, scheme, code, score, explicit): the pipeline adds the document
     for passage in context.passages:
         text = context.text(passage)
         if len(text) < 12:
             continue
         sdgs, themes, explicit = topics.tags(text, passage.language, context.stems(passage))
-        rows.extend((passage.pk, document_id, SDG, code, score, code in explicit) for code, score in sdgs)
-        rows.extend((passage.pk, document_id, THEME, code, score, False) for code, score in themes)
+        rows.extend((passage.pk, SDG, code, score, code in explicit) for code, score in sdgs)
+        rows.extend((passage.pk, THEME, code, score, False) for code, score in themes)
     return []
