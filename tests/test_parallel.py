@@ -144,3 +144,26 @@ def test_documents_read_by_workers_before_they_are_stored_get_the_facts_of_a_pla
     parallel.shutdown()
     pipeline.extract_documents(Document.objects.filter(pk__in=ids).order_by("pk"))
     assert snapshot(ids) == before
+
+
+@pytest.mark.django_db
+def test_territoria_ingest_of_more_than_a_batch_starts_the_workers_and_stops_them(tmp_path, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+
+    from territoria.extraction.models import Fact
+    from territoria.library.models import Document
+
+    monkeypatch.setenv("TERRITORIA_WORKERS", "1")
+    parallel.shutdown()
+    started, start = [], parallel.start
+    monkeypatch.setattr(parallel, "start", lambda *args, **kwargs: (started.append(args), start(*args, **kwargs))[1])
+    for i in range(60):
+        (tmp_path / f"n{i}.md").write_text(f"# Note {i}\n\nCGLU et ONU-Habitat à Marrakech le {i % 28 + 1} mai 2023, note {i}.\n")
+    call_command("ingest", str(tmp_path), stdout=io.StringIO())
+    assert started and parallel._pool is None  # started for more than one batch, stopped at the end
+    assert Document.objects.count() == 60 and Fact.objects.filter(kind="organisation").count() == 2
+    started.clear()
+    call_command("ingest", str(tmp_path / "n1.md"), stdout=io.StringIO())
+    assert not started  # one file: read here, no workers to wait for

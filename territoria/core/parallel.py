@@ -76,8 +76,17 @@ def _main_hidden():
             main.__dict__.update(saved)
 
 
+def stop() -> None:
+    """Stop the workers at the end of a command: at once if they are still loading (a short
+    run should not wait a second for them at exit), else as `shutdown`."""
+    if _pool is not None and not ready():
+        for process in list(getattr(_pool, "_processes", {}).values()):
+            process.terminate()
+    shutdown()
+
+
 def shutdown() -> None:
-    """Stop the workers."""
+    """Stop the workers, once they have finished what they are doing."""
     global _pool
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)

@@ -204,6 +204,11 @@ def start(wait: bool = False) -> None:
     parallel.start("territoria.extraction.pipeline.worker_setup", wait)
 
 
+def stop() -> None:
+    """Stop extraction's worker processes (at the end of a command)."""
+    parallel.stop()
+
+
 def worker_setup() -> None:
     """A worker's first steps: load what the extractors share, then read a short text, as the
     first document of a run would have it do (empty caches, first calls)."""

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from territoria.extraction.pipeline import extract_all, start
+from territoria.extraction.pipeline import BATCH, extract_all, start, stop
 from territoria.library.models import Document
 
 
@@ -21,9 +21,13 @@ class Command(BaseCommand):
             missing = set(options["document"]) - set(documents.values_list("pk", flat=True))
             if missing:
                 raise CommandError(f"no such document: {', '.join(map(str, sorted(missing)))}", returncode=2)
-        start()  # load the gazetteers and fork the worker processes once
-        for document, run in extract_all(documents.select_related("current")):  # a transaction per batch of documents
-            counts = ", ".join(f"{v} {k}" for k, v in sorted(run.counts.items())) or "nothing"
-            self.stdout.write(f"{run.status:<8} #{document.pk} {document.title[:60]}: {counts}")
-            for error in run.errors:
-                self.stderr.write(f"         {error}")
+        if documents.count() > BATCH:  # more than one batch: the workers load (~1 s) while the first is read here
+            start()
+        try:
+            for document, run in extract_all(documents.select_related("current")):  # a transaction per batch of documents
+                counts = ", ".join(f"{v} {k}" for k, v in sorted(run.counts.items())) or "nothing"
+                self.stdout.write(f"{run.status:<8} #{document.pk} {document.title[:60]}: {counts}")
+                for error in run.errors:
+                    self.stderr.write(f"         {error}")
+        finally:
+            stop()

@@ -9,8 +9,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from territoria.extraction.pipeline import start
-from territoria.library.services import expand_paths, ingest_paths
+from territoria.extraction.pipeline import start, stop
+from territoria.library.services import BATCH_FILES, expand_paths, ingest_paths
 
 
 class Command(BaseCommand):
@@ -25,12 +25,15 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
         results, paths = [], expand_paths(options["paths"])
-        if len(paths) > 1:
-            start()  # extraction's worker processes, forked once before the first batch
-        for result in ingest_paths(paths):  # stored in batches, reported file by file
-            results.append(result)
-            if not options["json"]:
-                self._print(result)
+        if len(paths) > BATCH_FILES:  # more than one batch: the workers load (~1 s) while the first is read here
+            start()
+        try:
+            for result in ingest_paths(paths):  # stored in batches, reported file by file
+                results.append(result)
+                if not options["json"]:
+                    self._print(result)
+        finally:
+            stop()
         if options["json"]:
             fields = ("path", "id", "status", "language", "title", "error", "warnings")
             payload = {"documents": [{k: r.as_dict()[k] for k in fields} for r in results]}
