@@ -167,3 +167,11 @@ def test_territoria_ingest_of_more_than_a_batch_starts_the_workers_and_stops_the
     started.clear()
     call_command("ingest", str(tmp_path / "n1.md"), stdout=io.StringIO())
     assert not started  # one file: read here, no workers to wait for
+
+
+def test_a_wrong_number_of_workers_is_named(monkeypatch):
+    monkeypatch.setenv("TERRITORIA_WORKERS", "two")
+    with pytest.raises(ValueError, match="TERRITORIA_WORKERS must be a whole number"):
+        parallel.workers()
+    monkeypatch.setenv("TERRITORIA_WORKERS", "0")
+    assert parallel.workers() == 0 and not parallel.start()

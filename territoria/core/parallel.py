@@ -2,12 +2,14 @@
 
 Extraction reads a batch's documents with no database and no shared state: each document's
 text in, its candidates out. `share(fn, jobs, weights)` runs `fn(*job)` for every job and
-returns the results in order; when workers have been started, they take the batch's chunks
-from the front while this process works through it from the back, taking back any chunk no
+returns the results in order (`submit` does the same in two steps, and `Shared.add` hands jobs
+over one chunk at a time, as they come); when workers have been started, they take the chunks
+from the front while this process works through them from the back, taking back any chunk no
 worker has begun (so a slow or busy worker never leaves this process waiting long).
 
-Workers are opt-in: a long command (`territoria ingest` of a folder, `territoria extract`)
-calls `start(setup)`; nothing else does (a web process reads its single uploads itself). They
+Workers are opt-in: a long command (`territoria ingest` or `territoria extract` of more than
+one batch) calls `start(setup)`, and `stop()` at its end; nothing else does (a web process
+reads its single uploads itself). They
 are new processes (spawned, not forked: a fork shares every page of this big process, and both
 sides then paid to copy each page they wrote, which cost this process more than the worker
 saved it), each running `setup` once to load what it needs, in the background: until a worker
@@ -39,7 +41,9 @@ _ready: list[Future] = []
 def workers() -> int:
     configured = os.environ.get("TERRITORIA_WORKERS", "").strip()
     if configured:
-        return max(0, int(configured))
+        if not configured.isdigit():
+            raise ValueError(f"TERRITORIA_WORKERS must be a whole number of processes (0 for none), not {configured!r}")
+        return int(configured)
     return max(0, min((os.cpu_count() or 1) - 1, 3))
 
 
