@@ -13,7 +13,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from rapidfuzz import fuzz
 
-from territoria.core.sql import insert_objects, select_in
+from territoria.core.sql import insert_objects, select, select_in, table
 from territoria.core.text import strip_accents
 from territoria.directory.areas import country_code
 from territoria.directory.models import KINDS, WORKING_LANGUAGES, Membership, Organisation, Person, Post
@@ -80,7 +80,6 @@ def _posts(wanted: set[tuple[int, str]]) -> dict[tuple[int, str], Post]:
 def _facts_without_record(document_ids: list[int]) -> list[int]:
     """Ids of the documents' live organisation and person facts with no record yet: one plain
     query, as most documents (after the first few) name only organisations already known."""
-    from territoria.core.sql import select, table
     from territoria.extraction.models import Fact, Kind, Source, State
 
     sql = (f"SELECT DISTINCT f.id FROM {table(Fact)} f JOIN {table(Source)} s ON s.fact_id = f.id "
@@ -117,7 +116,6 @@ def organisation_fact_ids(names) -> dict[str, int]:
     the ORM compares as JSON literals, and other databases, go through the ORM one by one."""
     from django.db import connection
 
-    from territoria.core.sql import select, table
     from territoria.extraction.models import Fact, Kind, State
 
     names = sorted(set(names))

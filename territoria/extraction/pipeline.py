@@ -10,6 +10,7 @@ import gc
 import json
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -495,19 +496,13 @@ def reconcile_batch(work: list[_Work]) -> list[dict]:
     number; returns each document's counts of facts by kind."""
     previous = _clear([w.document.pk for w in work])
     insert_rows(Topic, ("passage_id", "document_id", "scheme", "code", "score", "explicit"), [row for w in work for row in w.topics])
-    grouped = _group_batch([_group(w.candidates) for w in work])
+    grouped = _group_batch([{(c.kind, c.key): c for c in w.candidates} for w in work])  # one candidate an identity (read_document)
     facts = _facts_for(grouped)
     document_of = {pid: w.document.pk for w in work for pid in w.passage_ids}
     insert_rows(Source, ("fact_id", "document_id", "passage_id", "start", "end"),
             [(facts[ident], document_of[pid], pid, s, e) for ident, c in grouped.items() for pid, s, e in c.sources])
     _forget_orphans(previous)
-    counts = []
-    for w in work:
-        kinds: dict[str, int] = {}
-        for kind, _ in {(c.kind, c.key) for c in w.candidates}:
-            kinds[kind] = kinds.get(kind, 0) + 1
-        counts.append(kinds)
-    return counts
+    return [dict(Counter(c.kind for c in w.candidates)) for w in work]
 
 
 def _clear(document_ids: list[int]) -> set[int]:

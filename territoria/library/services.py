@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from territoria.core import collector
-from territoria.core.sql import select, table
+from territoria.core.sql import insert_rows, select, table
 from territoria.core.text import terms
 from territoria.library.models import Document, Passage, Version, Visibility
 from territoria.library.pipeline import Conversion, convert
@@ -361,10 +361,7 @@ def _new_versions(items: list[Item], user) -> list[Version]:
     return Version.objects.bulk_create(versions)
 
 
-PASSAGE_COLUMNS = (  # (column, PostgreSQL type)
-    ("version_id", "bigint"), ("document_id", "bigint"), ("order", "integer"), ("kind", "text"), ("level", "smallint"),
-    ("number", "text"), ("section", "text"), ("section_title", "text"), ("page", "integer"), ("language", "text"), ("text", "text"),
-)
+PASSAGE_COLUMNS = ("version_id", "document_id", "order", "kind", "level", "number", "section", "section_title", "page", "language", "text")
 
 
 class StoredPassage(NamedTuple):
@@ -387,23 +384,14 @@ def _passages_of(conv: Conversion) -> list[StoredPassage]:
 
 
 def _insert_passages(items: list[Item], versions: list[Version]) -> dict[int, list[tuple]]:
-    """Store the blocks as passages in one statement (the ORM's bulk_create cost more than
-    the rest of ingestion); returns, per version id, (id, text, language, stems) rows for the
-    search index."""
+    """Store the blocks as passages with `core.sql.insert_rows` (the ORM's bulk_create cost more
+    than the rest of ingestion); returns, per version id, (id, text, language, stems) rows for
+    the search index."""
     rows = [(version.pk, version.document_id, *passage) for item, version in zip(items, versions) for passage in item.passages or _passages_of(item.conv)]
-    table_name, quote = Passage._meta.db_table, connection.ops.quote_name
-    columns = ", ".join(quote(c) for c, _ in PASSAGE_COLUMNS)
+    insert_rows(Passage, PASSAGE_COLUMNS, rows)
     ids: dict[int, list[int]] = {version.pk: [] for version in versions}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY: an INSERT would quote every text into the statement
-            with cursor.cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {table_name} ({columns}) VALUES ({', '.join(['%s'] * len(PASSAGE_COLUMNS))})", rows)
-        cursor.execute(f"SELECT id, version_id FROM {table_name} WHERE version_id IN ({', '.join(['%s'] * len(ids))}) "
-                       f"ORDER BY version_id, {quote('order')}", list(ids))
-        for pid, version_id in cursor.fetchall():
-            ids[version_id].append(pid)
+    for pid, version_id in select(f"SELECT id, version_id FROM {table(Passage)} WHERE version_id IN ({', '.join(['%s'] * len(ids))}) "
+                                  f"ORDER BY version_id, {connection.ops.quote_name('order')}", list(ids)):
+        ids[version_id].append(pid)
     return {version.pk: [(pid, b.text, b.language, terms(b.text, b.language, b.words)) for pid, b in zip(ids[version.pk], item.conv.blocks)]
             for item, version in zip(items, versions)}
